@@ -1,0 +1,192 @@
+"""Lifecycle of a fake: context manager, decorator, ``start()``/``stop()``.
+
+Each fake owns a private ``responses.RequestsMock`` (never the module-level default one)
+that catches every request ``requests`` sends to a ``*.twilio.com`` host. Voice hosts are
+answered by the fake; any other Twilio host gets a ``ConnectionError`` naming it, so
+nothing meant for Twilio reaches the network. Requests to every other host pass through
+to whatever handled ``requests`` before the fake started: the network, or a ``responses``
+mock of the user's own.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Literal, TypeVar, cast
+
+import requests
+import responses
+from requests.adapters import HTTPAdapter
+
+from fake_voice._core import Core, Exchange
+from fake_voice._options import Options
+from fake_voice._store import Clock
+from fake_voice._wire import Request
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_TWILIO_URL = re.compile(r"^https?://(?:[^/?#]*\.)?twilio\.com(?::[0-9]+)?(?:[/?#]|$)", re.IGNORECASE)
+_NOT_TWILIO_URL = re.compile(r"^(?!https?://(?:[^/?#]*\.)?twilio\.com(?::[0-9]+)?(?:[/?#]|$))", re.IGNORECASE)
+# voice.twilio.com, voice.{region}.twilio.com and voice.{edge}.{region}.twilio.com.
+_VOICE_HOST = re.compile(r"^voice(?:\.[a-z0-9-]+){0,2}\.twilio\.com(?::[0-9]+)?$", re.IGNORECASE)
+_METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS")
+
+
+class FakeVoice:
+    """A stateful fake of voice.twilio.com, and the handle a test inspects it through.
+
+    Use it as a context manager (``with fake_voice.mock() as voice``), as a decorator on
+    functions, coroutine functions and classes (fresh state for every decorated call), or
+    with ``start()`` and ``stop()``.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self._core = Core(options)
+        self._depth = 0
+        self._interceptor: responses.RequestsMock | None = None
+
+    # -- what a test reads and drives -------------------------------------------------
+
+    @property
+    def options(self) -> Options:
+        return self._core.options
+
+    @property
+    def seed(self) -> int | None:
+        return self._core.seed
+
+    @property
+    def requests(self) -> list[Exchange]:
+        """Every exchange the fake answered, oldest first."""
+        return self._core.requests
+
+    @property
+    def clock(self) -> Clock:
+        """The fake's clock: ``freeze()``, ``set()``, ``advance()``, ``unfreeze()``."""
+        return self._core.clock
+
+    def reset(self) -> None:
+        """Forget every resource and every recorded exchange."""
+        self._core.reset()
+
+    def handle(self, request: Request) -> Any:
+        """Answer one transport-neutral request (what every adapter calls)."""
+        return self._core.handle(request)
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        return self._depth > 0
+
+    def start(self) -> FakeVoice:
+        """Begin intercepting; calls nest, and only the outermost ``stop()`` ends it."""
+        self._depth += 1
+        if self._depth == 1:
+            interceptor = responses.RequestsMock(assert_all_requests_are_fired=False)
+            # Whatever answered requests before us (the network, or a user's responses
+            # mock) answers everything that is not for Twilio.
+            interceptor._real_send = HTTPAdapter.send  # type: ignore[method-assign]
+            interceptor.add_passthru(_NOT_TWILIO_URL)
+            for method in _METHODS:
+                interceptor.add_callback(
+                    method, _TWILIO_URL, callback=self._on_twilio, content_type=None
+                )
+            interceptor.start()
+            self._interceptor = interceptor
+        return self
+
+    def stop(self) -> None:
+        if self._depth == 0:
+            return
+        self._depth -= 1
+        if self._depth == 0 and self._interceptor is not None:
+            self._interceptor.stop(allow_assert=False)
+            self._interceptor = None
+
+    def __enter__(self) -> FakeVoice:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def __call__(self, target: F) -> F:
+        if inspect.isclass(target):
+            for name, value in list(vars(target).items()):
+                if name.startswith("test") and callable(value):
+                    setattr(target, name, self(value))
+            return target
+        if inspect.iscoroutinefunction(target):
+
+            @functools.wraps(target)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                self.reset()
+                with self:
+                    return await target(*args, **kwargs)
+
+            return cast(F, run_async)
+
+        @functools.wraps(target)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            self.reset()
+            with self:
+                return target(*args, **kwargs)
+
+        return cast(F, run)
+
+    def _on_twilio(self, prepared: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        url = str(prepared.url)
+        request = Request(
+            method=str(prepared.method),
+            url=url,
+            headers=dict(prepared.headers),
+            body=_body_bytes(prepared.body),
+        )
+        if not _VOICE_HOST.match(request.host):
+            raise requests.ConnectionError(
+                f"fake_voice refused {prepared.method} {url}: it serves only voice.twilio.com "
+                "and its regional hosts, and lets no request for another Twilio host reach "
+                "the network."
+            )
+        response = self._core.handle(request)
+        return response.status, dict(response.headers), response.body
+
+
+def _body_bytes(body: object) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, bytes):
+        return body
+    raise TypeError(f"fake_voice cannot read a request body of type {type(body).__name__}")
+
+
+def mock(
+    *,
+    seed: int | None = None,
+    api_keys: Mapping[str, str] | None = None,
+    auth_tokens: Mapping[str, str] | None = None,
+    page_size_over_limit: Literal["cap", "reject"] = "cap",
+    self_check: bool = True,
+    now: datetime | None = None,
+) -> FakeVoice:
+    """A new fake of voice.twilio.com, not yet started.
+
+    ``now`` freezes the fake's clock at that moment; see :class:`Options` for the rest.
+    """
+    fake = FakeVoice(
+        Options(
+            seed=seed,
+            api_keys=dict(api_keys or {}),
+            auth_tokens=None if auth_tokens is None else dict(auth_tokens),
+            page_size_over_limit=page_size_over_limit,
+            self_check=self_check,
+        )
+    )
+    if now is not None:
+        fake.clock.freeze(now)
+    return fake

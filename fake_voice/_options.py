@@ -1,0 +1,35 @@
+"""The switches a user can set on a fake, through ``mock(...)`` or the pytest marker."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every documented choice where Twilio's behaviour is inferred rather than seen.
+
+    seed: makes SIDs and everything else random repeat exactly from run to run.
+    api_keys: API key SIDs (``SK...``) and the account (``AC...``) each belongs to.
+    auth_tokens: if given, the secret each username (account or API key SID) must send;
+        by default any secret is accepted.
+    page_size_over_limit: what a ``PageSize`` above 1000 does: ``"cap"`` serves pages of
+        1000 (the default), ``"reject"`` answers 400.
+    self_check: validate every response the fake builds against ``schemas/`` and raise
+        ``SchemaViolation`` in the caller if one does not conform (a fake_voice bug).
+    """
+
+    seed: int | None = None
+    api_keys: Mapping[str, str] = field(default_factory=dict)
+    auth_tokens: Mapping[str, str] | None = None
+    page_size_over_limit: Literal["cap", "reject"] = "cap"
+    self_check: bool = True
+
+    def __post_init__(self) -> None:
+        if self.page_size_over_limit not in ("cap", "reject"):
+            raise ValueError("page_size_over_limit must be 'cap' or 'reject'")
+        for key, account in self.api_keys.items():
+            if not (key.startswith("SK") and account.startswith("AC")):
+                raise ValueError(f"api_keys maps SK... SIDs to AC... SIDs, not {key!r}: {account!r}")

@@ -1,0 +1,167 @@
+"""Loads ``schemas/``, compiles each validator once per process and coerces form strings.
+
+Forms and query strings carry only strings; each request schema says which parameters an
+operation takes and of what type, so values are coerced to those types first and then
+validated, the way stripe-mock treats its API description.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+
+from fake_voice._wire import JSON, MultiDict, bad_request
+
+BASE_URI = "https://schemas.fake-voice.invalid/"
+_INTEGER = re.compile(r"[+-]?[0-9]+\Z")
+
+
+def schema_dir() -> Path:
+    """Where ``schemas/`` is: inside the installed wheel, or beside the package in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parent / "schemas"):
+        if (candidate / "operations.json").is_file():
+            return candidate
+    raise FileNotFoundError(f"fake_voice cannot find its schemas/ folder near {here}")
+
+
+@cache
+def registry() -> Registry[Any]:
+    resources = []
+    root = schema_dir()
+    for path in sorted(root.rglob("*.json")):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        if "$id" in contents:
+            resources.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def load(name: str) -> dict[str, JSON]:
+    """A schema by its path under ``schemas/``, e.g. ``resources/connection_policy.json``."""
+    contents: dict[str, JSON] = registry().contents(BASE_URI + name)
+    return contents
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load(name), registry=registry())
+
+
+def _resolve(
+    schema: Mapping[str, JSON], resolver: Any
+) -> tuple[Mapping[str, JSON], Any]:
+    """Follow a chain of ``$ref`` to the schema that holds the keywords."""
+    while "$ref" in schema:
+        resolved = resolver.lookup(schema["$ref"])
+        schema, resolver = resolved.contents, resolved.resolver
+    return schema, resolver
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    schema: Mapping[str, JSON]
+
+
+@dataclass(frozen=True)
+class RequestSchema:
+    """What one operation accepts: its parameters, which are required, and the validator."""
+
+    name: str
+    params: Mapping[str, Param]
+    required: tuple[str, ...]
+    check: Draft202012Validator
+
+    def parse(self, given: MultiDict, where: str) -> dict[str, Any]:
+        """Coerce and validate the parameters of a request; raise Twilio's 400 on any fault.
+
+        Unknown parameters are ignored, as Twilio ignores them. ``where`` names the part of
+        the request in messages ("post body", "query string").
+        """
+        values: dict[str, Any] = {}
+        for name, param in self.params.items():
+            found = given.getlist(name)
+            if not found:
+                continue
+            if len(found) > 1:
+                raise bad_request(f"Parameter {name} was given {len(found)} times in the {where}")
+            values[name] = _coerce(found[0], param.type)
+        for name in self.required:
+            if name not in values:
+                raise bad_request(f"Missing required parameter {name} in the {where}")
+        error = next(iter(sorted(self.check.iter_errors(values), key=_error_order)), None)
+        if error is not None:
+            raise bad_request(self._message(error))
+        return values
+
+    def _message(self, error: ValidationError) -> str:
+        name = str(error.absolute_path[0]) if error.absolute_path else ""
+        param = self.params.get(name)
+        if param is None:
+            return f"Invalid request: {error.message}"
+        reason = param.schema.get("x-error") or _default_reason(error)
+        return f"Invalid value for parameter {name}: {reason}"
+
+
+def _error_order(error: ValidationError) -> tuple[str, ...]:
+    return tuple(str(part) for part in error.absolute_path)
+
+
+def _default_reason(error: ValidationError) -> str:
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if error.validator == "enum":
+        return "must be one of " + ", ".join(str(v) for v in schema.get("enum", []))
+    if error.validator == "type":
+        return f"must be of type {schema.get('type')}"
+    return str(error.message)
+
+
+def _coerce(raw: str, kind: str) -> Any:
+    """Turn a form string into the type the schema wants; leave it a string if it is not one.
+
+    A string left in place then fails validation with a type error that names the parameter.
+    """
+    if kind == "integer" and _INTEGER.match(raw):
+        return int(raw)
+    if kind == "boolean" and raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    return raw
+
+
+def _main_type(schema: Mapping[str, JSON]) -> str:
+    kind = schema.get("type", "string")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "string")
+    return str(kind)
+
+
+@cache
+def request_schema(name: str) -> RequestSchema:
+    top, resolver = _resolve(load(name), registry().resolver(BASE_URI + name))
+    params: dict[str, Param] = {}
+    for pname, pschema in top.get("properties", {}).items():
+        resolved, _ = _resolve(pschema, resolver)
+        merged = {**resolved, **{k: v for k, v in pschema.items() if k != "$ref"}}
+        params[pname] = Param(pname, _main_type(merged), merged)
+    return RequestSchema(name, params, tuple(top.get("required", ())), validator(name))
+
+
+@cache
+def operations() -> Mapping[str, Mapping[str, JSON]]:
+    """The operation table from ``schemas/operations.json``, keyed by operationId."""
+    table: Mapping[str, Mapping[str, JSON]] = json.loads(
+        (schema_dir() / "operations.json").read_text(encoding="utf-8")
+    )["operations"]
+    return table

@@ -1,0 +1,139 @@
+"""Per-account state behind one lock, with the SID and clock factories that fill it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from faker import Faker
+
+Record = dict[str, Any]
+
+
+def format_date(moment: datetime) -> str:
+    """Twilio v1's date form: UTC, whole seconds, a Z (twilio-python parses exactly this)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Clock:
+    """The fake's time: real UTC time by default; it can be frozen, set and moved on.
+
+    Real time is read through ``datetime.now``, so freezegun and time-machine move it too.
+    """
+
+    def __init__(self) -> None:
+        self._frozen: datetime | None = None
+        self._offset = timedelta()
+
+    def now(self) -> datetime:
+        moment = self._frozen or datetime.now(timezone.utc)
+        return (moment + self._offset).replace(microsecond=0)
+
+    def freeze(self, at: datetime | None = None) -> None:
+        """Stop the clock, at ``at`` (UTC if naive) or at the current fake time."""
+        self._frozen = _utc(at) if at is not None else self.now()
+        self._offset = timedelta()
+
+    def set(self, at: datetime) -> None:
+        """Jump to ``at``; a frozen clock stays frozen there, a running one runs on from it."""
+        if self._frozen is not None:
+            self._frozen = _utc(at)
+            self._offset = timedelta()
+        else:
+            self._offset = _utc(at) - datetime.now(timezone.utc)
+
+    def advance(self, seconds: float = 0, **delta: float) -> None:
+        """Move time on by ``seconds`` (or ``timedelta`` keywords such as ``minutes=5``)."""
+        self._offset += timedelta(seconds=seconds, **delta)
+
+    def unfreeze(self) -> None:
+        self._frozen = None
+        self._offset = timedelta()
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+class SidFactory:
+    """Draws ``<prefix>`` + 32 lowercase hex digits from a Faker instance; never repeats."""
+
+    def __init__(self, faker: Faker) -> None:
+        self._faker = faker
+        self._issued: set[str] = set()
+
+    def new(self, prefix: str) -> str:
+        while True:
+            sid = f"{prefix}{self._faker.random.getrandbits(128):032x}"
+            if sid not in self._issued:
+                self._issued.add(sid)
+                return sid
+
+
+class Collection:
+    """The records of one resource kind under one parent, in creation order.
+
+    ``positions`` keeps the place of every SID ever stored here, deleted ones included, so a
+    page token naming a since-deleted record still positions the next page.
+    """
+
+    def __init__(self) -> None:
+        self.records: dict[str, Record] = {}
+        self.positions: dict[str, int] = {}
+        self._next = 0
+
+    def add(self, record: Record) -> None:
+        sid = record["sid"]
+        self.records[sid] = record
+        self.positions[sid] = self._next
+        self._next += 1
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records.values())
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+class Account:
+    """Everything one Twilio account owns in the fake."""
+
+    def __init__(self, sid: str) -> None:
+        self.sid = sid
+        self._collections: dict[tuple[str, str], Collection] = {}
+        self.extras: dict[str, Any] = {}
+
+    def collection(self, kind: str, parent: str = "") -> Collection:
+        key = (kind, parent)
+        found = self._collections.get(key)
+        if found is None:
+            found = self._collections[key] = Collection()
+        return found
+
+    def drop(self, kind: str, parent: str) -> None:
+        self._collections.pop((kind, parent), None)
+
+
+class Store:
+    """All accounts, the SID factory and the clock; callers hold ``lock`` around each operation."""
+
+    def __init__(self, faker: Faker, clock: Clock) -> None:
+        self.lock = threading.RLock()
+        self.faker = faker
+        self.clock = clock
+        self.sids = SidFactory(faker)
+        self.accounts: dict[str, Account] = {}
+
+    def account(self, sid: str) -> Account:
+        found = self.accounts.get(sid)
+        if found is None:
+            found = self.accounts[sid] = Account(sid)
+        return found
+
+    def reset(self) -> None:
+        with self.lock:
+            self.accounts.clear()

@@ -1,0 +1,205 @@
+"""Transport-neutral request and response values, form parsing and Twilio's error envelope.
+
+Every way into the fake (the ``responses`` callback today, other adapters later) turns what
+it received into a :class:`Request` and sends back the :class:`Response` it gets.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+JSON = Any
+
+
+class MultiDict(Mapping[str, str]):
+    """A read-only mapping that keeps every value of a repeated key, in order.
+
+    ``d[key]`` gives the first value (as werkzeug's MultiDict does); ``d.getlist(key)`` all.
+    """
+
+    __slots__ = ("_items", "_index")
+
+    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
+        self._items: tuple[tuple[str, str], ...] = tuple(items)
+        index: dict[str, list[str]] = {}
+        for key, value in self._items:
+            index.setdefault(key, []).append(value)
+        self._index = index
+
+    def __getitem__(self, key: str) -> str:
+        return self._index[key][0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def getlist(self, key: str) -> list[str]:
+        return list(self._index.get(key, ()))
+
+    def multi_items(self) -> tuple[tuple[str, str], ...]:
+        """Every (key, value) pair in the order received, repeats included."""
+        return self._items
+
+    def __repr__(self) -> str:
+        return f"MultiDict({list(self._items)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MultiDict):
+            return self._items == other._items
+        if isinstance(other, Mapping):
+            return dict(self) == dict(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+
+class TwilioError(Exception):
+    """An answer in Twilio's error envelope; raised anywhere on the request path."""
+
+    def __init__(
+        self,
+        status: int,
+        code: int,
+        message: str,
+        *,
+        details: Mapping[str, JSON] | None = None,
+        headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, JSON] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        self.headers = dict(headers or {})
+        self.extra = dict(extra or {})
+
+    def body(self) -> dict[str, JSON]:
+        body: dict[str, JSON] = {
+            "code": self.code,
+            "message": self.message,
+            "more_info": f"https://www.twilio.com/docs/errors/{self.code}",
+            "status": self.status,
+        }
+        body.update(self.extra)
+        if self.details is not None:
+            body["details"] = dict(self.details)
+        return body
+
+    def response(self) -> Response:
+        return Response.json(self.status, self.body(), headers=self.headers)
+
+
+def bad_request(message: str) -> TwilioError:
+    return TwilioError(400, 20001, message)
+
+
+def not_found(path: str) -> TwilioError:
+    # v1 messages name the path without its version segment.
+    shown = path[3:] if path.startswith("/v1/") else path
+    return TwilioError(404, 20404, f"The requested resource {shown} was not found")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes = b""
+    scheme: str = field(init=False)
+    host: str = field(init=False)
+    path: str = field(init=False)
+    query: MultiDict = field(init=False)
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.url)
+        object.__setattr__(self, "scheme", parts.scheme or "https")
+        object.__setattr__(self, "host", parts.netloc.lower())
+        object.__setattr__(self, "path", parts.path or "/")
+        object.__setattr__(self, "query", parse_pairs(parts.query))
+
+    @property
+    def base_url(self) -> str:
+        """Scheme and host the client used; every URL the fake writes starts with it."""
+        return f"{self.scheme}://{self.host}"
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == wanted:
+                return value
+        return None
+
+    def form(self) -> MultiDict:
+        """The body as form parameters; bodies of other content types carry none."""
+        if not self.body:
+            return MultiDict()
+        content_type = (self.header("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type not in ("", "application/x-www-form-urlencoded"):
+            return MultiDict()
+        try:
+            text = self.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise bad_request("The request body is not valid UTF-8 form data") from None
+        return parse_pairs(text)
+
+    def credentials(self) -> Credentials | None:
+        value = self.header("Authorization")
+        if not value:
+            return None
+        scheme, _, encoded = value.partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        username, colon, password = decoded.partition(":")
+        if not colon:
+            return None
+        return Credentials(username, password)
+
+
+def parse_pairs(text: str) -> MultiDict:
+    """Parse a query string or form body, keeping repeated keys (never ``dict(parse_qsl())``)."""
+    if not text:
+        return MultiDict()
+    try:
+        return MultiDict(parse_qsl(text, keep_blank_values=True, errors="strict"))
+    except (UnicodeDecodeError, ValueError):
+        raise bad_request("The request parameters are not valid UTF-8 form data") from None
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    data: JSON = None
+
+    @classmethod
+    def json(
+        cls, status: int, data: JSON, *, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        all_headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return cls(status, all_headers, body, data)
+
+    @classmethod
+    def empty(cls, status: int, *, headers: Mapping[str, str] | None = None) -> Response:
+        return cls(status, dict(headers or {}), b"", None)

@@ -1,0 +1,27 @@
+"""Connection Policies (NY): named sets of SIP Targets that BYOC trunks route calls to.
+
+Create and update take only ``FriendlyName`` (at most 255 characters, checked by the
+schema). Deleting a policy deletes its Targets with it.
+"""
+
+from __future__ import annotations
+
+from fake_voice._routes import Call
+from fake_voice._store import Record
+from fake_voice.resources._crud import Field, Kind, handlers
+
+
+def _delete_targets(call: Call, record: Record) -> None:
+    call.account.drop("targets", record["sid"])
+
+
+CONNECTION_POLICIES = Kind(
+    key="connection_policies",
+    prefix="NY",
+    collection_path="/v1/ConnectionPolicies",
+    fields=(Field("FriendlyName", "friendly_name"),),
+    links={"targets": "Targets"},
+    on_delete=(_delete_targets,),
+)
+
+HANDLERS = handlers(CONNECTION_POLICIES, "ConnectionPolicy")
