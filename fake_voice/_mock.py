@@ -16,22 +16,30 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Literal, TypeVar, cast
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import responses
+from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
 
 from fake_voice._core import Core, Exchange
-from fake_voice._options import Options
+from fake_voice._options import DEFAULT_ACCOUNT_SID, Options
 from fake_voice._store import Clock
-from fake_voice._wire import Request
+from fake_voice._wire import Request, Response, TwilioError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_TWILIO_URL = re.compile(r"^https?://(?:[^/?#]*\.)?twilio\.com(?::[0-9]+)?(?:[/?#]|$)", re.IGNORECASE)
-_NOT_TWILIO_URL = re.compile(r"^(?!https?://(?:[^/?#]*\.)?twilio\.com(?::[0-9]+)?(?:[/?#]|$))", re.IGNORECASE)
+_TWILIO_URL = re.compile(
+    r"^https?://(?:[^/?#]*\.)?twilio\.com(?::[0-9]+)?(?:[/?#]|$)", re.IGNORECASE
+)
+_NOT_TWILIO_URL = re.compile(
+    r"^(?!https?://(?:[^/?#]*\.)?twilio\.com(?::[0-9]+)?(?:[/?#]|$))", re.IGNORECASE
+)
 # voice.twilio.com, voice.{region}.twilio.com and voice.{edge}.{region}.twilio.com.
 _VOICE_HOST = re.compile(r"^voice(?:\.[a-z0-9-]+){0,2}\.twilio\.com(?::[0-9]+)?$", re.IGNORECASE)
+_DIRECT_BASE = "https://voice.twilio.com"
+_FORM = "application/x-www-form-urlencoded"
 _METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS")
 
 
@@ -72,9 +80,70 @@ class FakeVoice:
         """Forget every resource and every recorded exchange."""
         self._core.reset()
 
-    def handle(self, request: Request) -> Any:
+    def export_state(self) -> dict[str, Any]:
+        """A deep copy of every account's stored records, as JSON-ready data."""
+        return self._core.store.export()
+
+    def handle(self, request: Request) -> Response:
         """Answer one transport-neutral request (what every adapter calls)."""
         return self._core.handle(request)
+
+    # -- direct calls: seed and read state by the same rules as over HTTP -------------
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, object] | None = None,
+        *,
+        account_sid: str | None = None,
+    ) -> Any:
+        """Send one request straight to the fake, with no HTTP and no recording.
+
+        ``path`` is ``/v1/ConnectionPolicies`` or just ``ConnectionPolicies``; ``params`` take
+        Twilio's names (``FriendlyName``) and Python values. Returns the parsed body (None
+        for 204) or raises :class:`TwilioError` with Twilio's status, code and message.
+        """
+        account = account_sid or self.options.account_sid
+        url = _DIRECT_BASE + _v1_path(path)
+        pairs = [(key, _form_value(value)) for key, value in (params or {}).items()]
+        method = method.upper()
+        if method in ("GET", "DELETE"):
+            if pairs:
+                url += ("&" if "?" in url else "?") + urlencode(pairs)
+            body = b""
+        else:
+            body = urlencode(pairs).encode("utf-8")
+        request = Request(method, url, {"Content-Type": _FORM}, body)
+        response = self._core.handle(request, as_account=account)
+        if response.status >= 400:
+            raise TwilioError(response.status, response.data["code"], response.data["message"])
+        return response.data
+
+    def create(self, path: str, *, account_sid: str | None = None, **params: object) -> Any:
+        """Create a resource: ``voice.create("ConnectionPolicies", FriendlyName="edge")``."""
+        return self.call("POST", path, params, account_sid=account_sid)
+
+    def fetch(self, path: str, *, account_sid: str | None = None) -> Any:
+        return self.call("GET", path, account_sid=account_sid)
+
+    def update(self, path: str, *, account_sid: str | None = None, **params: object) -> Any:
+        return self.call("POST", path, params, account_sid=account_sid)
+
+    def delete(self, path: str, *, account_sid: str | None = None) -> None:
+        self.call("DELETE", path, account_sid=account_sid)
+
+    def list_all(
+        self, path: str, *, account_sid: str | None = None, **filters: object
+    ) -> list[Any]:
+        """Every record of a list, following its pages: ``voice.list_all("ConnectionPolicies")``."""
+        page = self.call("GET", path, filters, account_sid=account_sid)
+        records: list[Any] = list(page[page["meta"]["key"]])
+        while page["meta"]["next_page_url"]:
+            next_url = urlsplit(page["meta"]["next_page_url"])
+            page = self.call("GET", f"{next_url.path}?{next_url.query}", account_sid=account_sid)
+            records.extend(page[page["meta"]["key"]])
+        return records
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -89,7 +158,7 @@ class FakeVoice:
             interceptor = responses.RequestsMock(assert_all_requests_are_fired=False)
             # Whatever answered requests before us (the network, or a user's responses
             # mock) answers everything that is not for Twilio.
-            interceptor._real_send = HTTPAdapter.send  # type: ignore[method-assign]
+            interceptor._real_send = HTTPAdapter.send
             interceptor.add_passthru(_NOT_TWILIO_URL)
             for method in _METHODS:
                 interceptor.add_callback(
@@ -137,7 +206,7 @@ class FakeVoice:
 
         return cast(F, run)
 
-    def _on_twilio(self, prepared: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+    def _on_twilio(self, prepared: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
         url = str(prepared.url)
         request = Request(
             method=str(prepared.method),
@@ -153,6 +222,17 @@ class FakeVoice:
             )
         response = self._core.handle(request)
         return response.status, dict(response.headers), response.body
+
+
+def _v1_path(path: str) -> str:
+    path = path.lstrip("/")
+    return "/" + (path if path.startswith("v1/") else "v1/" + path)
+
+
+def _form_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _body_bytes(body: object) -> bytes:
@@ -172,6 +252,7 @@ def mock(
     auth_tokens: Mapping[str, str] | None = None,
     page_size_over_limit: Literal["cap", "reject"] = "cap",
     self_check: bool = True,
+    account_sid: str = DEFAULT_ACCOUNT_SID,
     now: datetime | None = None,
 ) -> FakeVoice:
     """A new fake of voice.twilio.com, not yet started.
@@ -185,6 +266,7 @@ def mock(
             auth_tokens=None if auth_tokens is None else dict(auth_tokens),
             page_size_over_limit=page_size_over_limit,
             self_check=self_check,
+            account_sid=account_sid,
         )
     )
     if now is not None:

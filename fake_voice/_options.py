@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+DEFAULT_ACCOUNT_SID = "AC" + "0" * 32
+
 
 @dataclass(frozen=True)
 class Options:
@@ -19,6 +21,8 @@ class Options:
         1000 (the default), ``"reject"`` answers 400.
     self_check: validate every response the fake builds against ``schemas/`` and raise
         ``SchemaViolation`` in the caller if one does not conform (a fake_voice bug).
+    account_sid: the account that direct calls on the handle (``voice.create(...)``) act
+        for when they name none.
     """
 
     seed: int | None = None
@@ -26,10 +30,13 @@ class Options:
     auth_tokens: Mapping[str, str] | None = None
     page_size_over_limit: Literal["cap", "reject"] = "cap"
     self_check: bool = True
+    account_sid: str = DEFAULT_ACCOUNT_SID
 
     def __post_init__(self) -> None:
         if self.page_size_over_limit not in ("cap", "reject"):
             raise ValueError("page_size_over_limit must be 'cap' or 'reject'")
         for key, account in self.api_keys.items():
             if not (key.startswith("SK") and account.startswith("AC")):
-                raise ValueError(f"api_keys maps SK... SIDs to AC... SIDs, not {key!r}: {account!r}")
+                raise ValueError(
+                    f"api_keys maps SK... SIDs to AC... SIDs, not {key!r}: {account!r}"
+                )

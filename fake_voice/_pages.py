@@ -25,7 +25,8 @@ def page_size(call: Call) -> int:
     if size > MAX_PAGE_SIZE:
         if call.options.page_size_over_limit == "reject":
             raise bad_request(
-                f"Invalid value for parameter PageSize: must be a whole number from 1 to {MAX_PAGE_SIZE}"
+                "Invalid value for parameter PageSize: "
+                f"must be a whole number from 1 to {MAX_PAGE_SIZE}"
             )
         size = MAX_PAGE_SIZE
     return size

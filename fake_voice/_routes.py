@@ -1,4 +1,4 @@
-"""The operation table: (method, path template) -> operation, built from ``schemas/operations.json``.
+"""The operation table: (method, path template) -> operation, from ``schemas/operations/``.
 
 Each operation names its request schema, its response schema and its success status there;
 the resource modules supply only the handler, bound by Twilio's operationId.

@@ -19,7 +19,6 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-
 from fake_voice._wire import JSON, MultiDict, bad_request
 
 BASE_URI = "https://schemas.fake-voice.invalid/"
@@ -30,7 +29,7 @@ def schema_dir() -> Path:
     """Where ``schemas/`` is: inside the installed wheel, or beside the package in a checkout."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "schemas", here.parent / "schemas"):
-        if (candidate / "operations.json").is_file():
+        if (candidate / "common.json").is_file():
             return candidate
     raise FileNotFoundError(f"fake_voice cannot find its schemas/ folder near {here}")
 
@@ -58,9 +57,7 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load(name), registry=registry())
 
 
-def _resolve(
-    schema: Mapping[str, JSON], resolver: Any
-) -> tuple[Mapping[str, JSON], Any]:
+def _resolve(schema: Mapping[str, JSON], resolver: Any) -> tuple[Mapping[str, JSON], Any]:
     """Follow a chain of ``$ref`` to the schema that holds the keywords."""
     while "$ref" in schema:
         resolved = resolver.lookup(schema["$ref"])
@@ -160,8 +157,11 @@ def request_schema(name: str) -> RequestSchema:
 
 @cache
 def operations() -> Mapping[str, Mapping[str, JSON]]:
-    """The operation table from ``schemas/operations.json``, keyed by operationId."""
-    table: Mapping[str, Mapping[str, JSON]] = json.loads(
-        (schema_dir() / "operations.json").read_text(encoding="utf-8")
-    )["operations"]
+    """The operation table from ``schemas/operations/*.json``, keyed by operationId."""
+    table: dict[str, Mapping[str, JSON]] = {}
+    for path in sorted((schema_dir() / "operations").glob("*.json")):
+        for name, spec in json.loads(path.read_text(encoding="utf-8"))["operations"].items():
+            if name in table:
+                raise ValueError(f"operation {name} is declared twice in schemas/operations/")
+            table[name] = spec
     return table

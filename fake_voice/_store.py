@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -117,6 +118,15 @@ class Account:
     def drop(self, kind: str, parent: str) -> None:
         self._collections.pop((kind, parent), None)
 
+    def export(self) -> dict[str, Any]:
+        """Every record (by ``kind`` or ``kind/parent``, in creation order) and extra, as JSON."""
+        collections = {
+            (f"{kind}/{parent}" if parent else kind): [dict(r) for r in collection]
+            for (kind, parent), collection in sorted(self._collections.items())
+            if len(collection)
+        }
+        return {"collections": collections, "extras": copy.deepcopy(self.extras)}
+
 
 class Store:
     """All accounts, the SID factory and the clock; callers hold ``lock`` around each operation."""
@@ -137,3 +147,7 @@ class Store:
     def reset(self) -> None:
         with self.lock:
             self.accounts.clear()
+
+    def export(self) -> dict[str, Any]:
+        with self.lock:
+            return {sid: account.export() for sid, account in sorted(self.accounts.items())}

@@ -23,7 +23,7 @@ class MultiDict(Mapping[str, str]):
     ``d[key]`` gives the first value (as werkzeug's MultiDict does); ``d.getlist(key)`` all.
     """
 
-    __slots__ = ("_items", "_index")
+    __slots__ = ("_index", "_items")
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         self._items: tuple[tuple[str, str], ...] = tuple(items)
@@ -193,9 +193,7 @@ class Response:
     data: JSON = None
 
     @classmethod
-    def json(
-        cls, status: int, data: JSON, *, headers: Mapping[str, str] | None = None
-    ) -> Response:
+    def json(cls, status: int, data: JSON, *, headers: Mapping[str, str] | None = None) -> Response:
         all_headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return cls(status, all_headers, body, data)

@@ -1,11 +1,11 @@
 """A Faker provider for users' own fixtures: Twilio SIDs, SIP URIs and friendly names.
 
-    from faker import Faker
-    from fake_voice.faker_provider import TwilioProvider
+from faker import Faker
+from fake_voice.faker_provider import TwilioProvider
 
-    fake = Faker()
-    fake.add_provider(TwilioProvider)
-    fake.twilio_sid("NY")  # 'NY' + 32 lowercase hex digits
+fake = Faker()
+fake.add_provider(TwilioProvider)
+fake.twilio_sid("NY")  # 'NY' + 32 lowercase hex digits
 """
 
 from __future__ import annotations

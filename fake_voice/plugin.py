@@ -21,7 +21,7 @@ from fake_voice._mock import FakeVoice, mock
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "fake_voice(**options): options for the fake_voice fixture, as fake_voice.mock() takes them",
+        "fake_voice(**options): options of the fake_voice fixture, as fake_voice.mock() takes",
     )
 
 

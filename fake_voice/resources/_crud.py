@@ -95,9 +95,13 @@ class Kind:
             rule(call, record, None)
         return record
 
+    def given(self, call: Call) -> dict[str, Any]:
+        """The properties this request sets, from the parameters it sent."""
+        params = call.params
+        return {spec.name: params[spec.param] for spec in self.fields if spec.param in params}
+
     def create(self, call: Call) -> JSON:
-        values = {spec.name: call.params[spec.param] for spec in self.fields if spec.param in call.params}
-        record = self.new_record(call, values)
+        record = self.new_record(call, self.given(call))
         self.collection(call, record.get(self.parent_field, "")).add(record)
         return self.render(record, call.base_url)
 
@@ -106,7 +110,9 @@ class Kind:
 
     def list(self, call: Call) -> JSON:
         collection = self.collection(call, self.parent_of(call))
-        items = [(sid, collection.positions[sid], record) for sid, record in collection.records.items()]
+        items = [
+            (sid, collection.positions[sid], record) for sid, record in collection.records.items()
+        ]
         return paginate(
             call,
             self.key,
@@ -117,8 +123,7 @@ class Kind:
 
     def update(self, call: Call) -> JSON:
         collection, old = self.find(call)
-        changed = {spec.name: call.params[spec.param] for spec in self.fields if spec.param in call.params}
-        record = {**old, **changed, "date_updated": format_date(call.store.clock.now())}
+        record = {**old, **self.given(call), "date_updated": format_date(call.store.clock.now())}
         for rule in self.rules:
             rule(call, record, old)
         collection.records[record["sid"]] = record
@@ -133,7 +138,7 @@ class Kind:
 
 
 def handlers(kind: Kind, name: str) -> dict[str, Handler]:
-    """The five operations of ``kind`` under Twilio's operationIds (``CreateConnectionPolicy``...)."""
+    """The five operations of ``kind``, under Twilio's operationIds (``Create<name>``...)."""
     return {
         f"Create{name}": kind.create,
         f"Fetch{name}": kind.fetch,

@@ -1,0 +1,47 @@
+# Two entry points a fresh clone needs: `make demo` and `make test`. Everything they need
+# is installed here, into .venv/ and .cache/, from the package registries.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CLI_CORE := 9.0.0
+OPENAPI := .cache/openapi/twilio_voice_v1.json
+
+.PHONY: demo test lint pytest bench install openapi clean
+
+demo: $(STAMP)
+	$(BIN)/python -m fake_voice.demo
+
+test: lint pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check fake_voice tests benchmarks
+	$(BIN)/ruff format --check fake_voice tests benchmarks
+	$(BIN)/mypy
+
+pytest: $(STAMP) $(OPENAPI)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_client.py
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Twilio's official OpenAPI description of Voice, which the conformance tests check
+# every response against; it comes in the npm package @twilio/cli-core.
+openapi: $(OPENAPI)
+
+$(OPENAPI):
+	mkdir -p .cache/openapi .cache/npm
+	cd .cache/npm && npm pack --silent @twilio/cli-core@$(CLI_CORE) >/dev/null
+	tar -xzf .cache/npm/twilio-cli-core-$(CLI_CORE).tgz -C .cache/npm
+	cp .cache/npm/package/src/services/twilio-api/twilio_voice_v*.json .cache/openapi/
+
+clean:
+	rm -rf $(VENV) .cache
