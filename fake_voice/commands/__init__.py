@@ -1,0 +1,1 @@
+"""Subcommands of ``fake-voice``, one module each (see ``fake_voice.cli``)."""
