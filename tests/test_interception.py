@@ -1,0 +1,119 @@
+"""What the fake intercepts, what it lets through, and how it lives beside `responses`."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+import requests
+import responses
+from twilio.rest import Client
+
+import fake_voice
+from fake_voice import FakeVoice
+from tests.conftest import ACCOUNT_SID
+
+
+@pytest.fixture
+def loopback_server() -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 that answers every GET with 'loopback'."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "8")
+            self.end_headers()
+            self.wfile.write(b"loopback")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "host"),
+    [
+        ({}, "voice.twilio.com"),
+        ({"region": "ie1"}, "voice.ie1.twilio.com"),
+        ({"edge": "sydney", "region": "au1"}, "voice.sydney.au1.twilio.com"),
+        ({"edge": "tokyo"}, "voice.tokyo.us1.twilio.com"),
+    ],
+)
+def test_regional_and_edge_hosts_are_served_and_echoed_in_urls(
+    fake_voice: FakeVoice, kwargs: dict[str, str], host: str
+) -> None:
+    client = Client(ACCOUNT_SID, "token", **kwargs)
+
+    policy = client.voice.v1.connection_policies.create(friendly_name="r")
+
+    assert policy.url == f"https://{host}/v1/ConnectionPolicies/{policy.sid}"
+    assert policy.links["targets"] == f"https://{host}/v1/ConnectionPolicies/{policy.sid}/Targets"
+    assert fake_voice.requests[-1].url == f"https://{host}/v1/ConnectionPolicies"
+
+
+def test_state_is_shared_across_hosts(fake_voice: FakeVoice) -> None:
+    created = Client(ACCOUNT_SID, "t", region="au1", edge="sydney").voice.v1.connection_policies
+    sid = created.create().sid
+
+    assert [p.sid for p in Client(ACCOUNT_SID, "t").voice.v1.connection_policies.list()] == [sid]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.twilio.com/2010-04-01/Accounts.json",
+        "https://twilio.com/",
+        "http://messaging.twilio.com/v1/Services",
+        "https://voice-evil.twilio.com/v1/ConnectionPolicies",
+    ],
+)
+def test_other_twilio_hosts_never_reach_the_network(fake_voice: FakeVoice, url: str) -> None:
+    with pytest.raises(requests.ConnectionError, match=r"fake_voice refused .* serves only voice"):
+        requests.get(url, auth=(ACCOUNT_SID, "t"))
+
+
+def test_plain_http_to_voice_is_served_with_http_urls(fake_voice: FakeVoice) -> None:
+    response = requests.post(
+        "http://voice.twilio.com/v1/ConnectionPolicies", auth=(ACCOUNT_SID, "t")
+    )
+
+    assert response.status_code == 201
+    assert response.json()["url"].startswith("http://voice.twilio.com/v1/ConnectionPolicies/NY")
+
+
+def test_other_hosts_pass_through_to_the_network(
+    fake_voice: FakeVoice, loopback_server: str
+) -> None:
+    assert requests.get(loopback_server).text == "loopback"
+    assert fake_voice.requests == []
+
+
+def test_a_users_responses_mock_started_first_keeps_working() -> None:
+    with responses.RequestsMock() as users_mock:
+        users_mock.get("https://example.test/thing", json={"mine": True})
+        with fake_voice.mock() as voice:
+            client = Client(ACCOUNT_SID, "t")
+            client.voice.v1.connection_policies.create(friendly_name="x")
+
+            assert requests.get("https://example.test/thing").json() == {"mine": True}
+            assert len(voice.requests) == 1
+        assert users_mock.calls[0].request.url == "https://example.test/thing"
+
+
+def test_nothing_is_intercepted_after_stop(loopback_server: str) -> None:
+    voice = fake_voice.mock()
+    voice.start()
+    voice.stop()
+
+    with responses.RequestsMock() as users_mock:
+        users_mock.get("https://voice.twilio.com/v1/ConnectionPolicies", json={"stub": 1})
+        assert requests.get("https://voice.twilio.com/v1/ConnectionPolicies").json() == {"stub": 1}
+    assert voice.requests == []

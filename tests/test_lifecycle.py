@@ -1,0 +1,160 @@
+"""The fake as context manager, decorator and start/stop; nesting; seeds; reset."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+import requests
+from twilio.rest import Client
+
+import fake_voice
+from tests.conftest import ACCOUNT_SID
+
+POLICIES = "https://voice.twilio.com/v1/ConnectionPolicies"
+
+
+def sids_made_with(seed: int | None, count: int = 3) -> list[str]:
+    with fake_voice.mock(seed=seed):
+        client = Client(ACCOUNT_SID, "t")
+        return [client.voice.v1.connection_policies.create().sid for _ in range(count)]
+
+
+def test_a_seed_makes_sids_repeat_exactly() -> None:
+    first = sids_made_with(7)
+
+    assert sids_made_with(7) == first
+    assert sids_made_with(8) != first
+    assert len(set(first)) == 3
+    assert all(re.fullmatch(r"NY[0-9a-f]{32}", sid) for sid in first)
+
+
+def test_without_a_seed_sids_differ_between_runs() -> None:
+    assert sids_made_with(None) != sids_made_with(None)
+
+
+def test_the_context_manager_gives_a_started_handle_and_stops() -> None:
+    with fake_voice.mock() as voice:
+        assert voice.active
+        Client(ACCOUNT_SID, "t").voice.v1.connection_policies.create(friendly_name="x")
+        assert [e.status for e in voice.requests] == [201]
+    assert not voice.active
+
+
+def test_start_and_stop_by_hand() -> None:
+    voice = fake_voice.mock().start()
+    try:
+        response = requests.post(POLICIES, auth=(ACCOUNT_SID, "t"))
+        assert response.status_code == 201
+    finally:
+        voice.stop()
+    assert not voice.active
+
+
+def test_state_survives_a_stop_and_a_new_start_of_the_same_fake() -> None:
+    voice = fake_voice.mock()
+    with voice:
+        sid = Client(ACCOUNT_SID, "t").voice.v1.connection_policies.create().sid
+    with voice:
+        assert [p.sid for p in Client(ACCOUNT_SID, "t").voice.v1.connection_policies.list()] == [
+            sid
+        ]
+
+
+def test_reset_forgets_resources_and_exchanges() -> None:
+    with fake_voice.mock() as voice:
+        client = Client(ACCOUNT_SID, "t")
+        client.voice.v1.connection_policies.create()
+        voice.reset()
+        assert voice.requests == []
+        assert client.voice.v1.connection_policies.list() == []
+
+
+def test_the_same_fake_nests_and_only_the_outer_exit_stops_it() -> None:
+    voice = fake_voice.mock()
+    with voice:
+        with voice:
+            pass
+        assert voice.active
+        assert requests.post(POLICIES, auth=(ACCOUNT_SID, "t")).status_code == 201
+    assert not voice.active
+
+
+def test_an_inner_fake_takes_over_and_the_outer_resumes() -> None:
+    with fake_voice.mock() as outer:
+        client = Client(ACCOUNT_SID, "t")
+        client.voice.v1.connection_policies.create(friendly_name="outer")
+        with fake_voice.mock() as inner:
+            assert client.voice.v1.connection_policies.list() == []
+            client.voice.v1.connection_policies.create(friendly_name="inner")
+        names = [p.friendly_name for p in client.voice.v1.connection_policies.list()]
+        assert names == ["outer"]
+    assert [e.operation for e in inner.requests] == [
+        "ListConnectionPolicy",
+        "CreateConnectionPolicy",
+    ]
+    assert [e.operation for e in outer.requests] == [
+        "CreateConnectionPolicy",
+        "ListConnectionPolicy",
+    ]
+
+
+voice_for_decorators = fake_voice.mock(seed=3)
+
+
+@voice_for_decorators
+def decorated(name: str) -> int:
+    Client(ACCOUNT_SID, "t").voice.v1.connection_policies.create(friendly_name=name)
+    return len(Client(ACCOUNT_SID, "t").voice.v1.connection_policies.list())
+
+
+def test_a_decorated_function_runs_inside_a_fresh_fake() -> None:
+    assert decorated("a") == 1
+    assert decorated("b") == 1  # state does not leak from the previous call
+    assert not voice_for_decorators.active
+    assert voice_for_decorators.requests[0].form == {"FriendlyName": "b"}
+
+
+def test_a_decorated_coroutine_function_runs_inside_the_fake() -> None:
+    voice = fake_voice.mock()
+
+    @voice
+    async def provision() -> str:
+        await asyncio.sleep(0)
+        assert voice.active
+        sid: str = Client(ACCOUNT_SID, "t").voice.v1.connection_policies.create().sid
+        return sid
+
+    sid = asyncio.run(provision())
+
+    assert voice.requests[-1].json["sid"] == sid
+    assert not voice.active
+
+
+@fake_voice.mock()
+class TestADecoratedClass:
+    def test_each_method_is_inside_the_fake(self) -> None:
+        assert requests.post(POLICIES, auth=(ACCOUNT_SID, "t")).status_code == 201
+
+    def test_and_starts_from_a_fresh_state(self) -> None:
+        assert Client(ACCOUNT_SID, "t").voice.v1.connection_policies.list() == []
+        Client(ACCOUNT_SID, "t").voice.v1.connection_policies.create()
+
+    def helper_is_not_wrapped(self) -> bool:
+        return True
+
+
+def test_methods_not_named_test_are_left_alone() -> None:
+    assert TestADecoratedClass().helper_is_not_wrapped() is True
+    assert TestADecoratedClass.helper_is_not_wrapped.__name__ == "helper_is_not_wrapped"
+
+
+def test_an_unknown_option_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        fake_voice.mock(sed=3)  # type: ignore[call-arg]
+
+
+def test_page_size_over_limit_takes_only_its_two_values() -> None:
+    with pytest.raises(ValueError, match="'cap' or 'reject'"):
+        fake_voice.mock(page_size_over_limit="clamp")  # type: ignore[arg-type]

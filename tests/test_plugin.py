@@ -1,0 +1,108 @@
+"""The pytest fixture and marker, as a consumer's suite uses them (no conftest needed)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+CONSUMER_TESTS = """
+import pytest
+from twilio.rest import Client
+
+ACCOUNT = "AC" + "1" * 32
+
+
+def test_create(fake_voice):
+    client = Client(ACCOUNT, "token")
+    policy = client.voice.v1.connection_policies.create(friendly_name="edge")
+    assert client.voice.v1.connection_policies(policy.sid).fetch().friendly_name == "edge"
+    assert fake_voice.requests[-1].status == 200
+
+
+def test_state_does_not_leak_from_the_previous_test(fake_voice):
+    assert Client(ACCOUNT, "token").voice.v1.connection_policies.list() == []
+
+
+@pytest.mark.fake_voice(seed=7)
+def test_seeded_one(fake_voice):
+    sid = Client(ACCOUNT, "token").voice.v1.connection_policies.create().sid
+    print("SID", sid)
+    assert fake_voice.seed == 7
+
+
+@pytest.mark.fake_voice(seed=7)
+def test_seeded_two(fake_voice):
+    sid = Client(ACCOUNT, "token").voice.v1.connection_policies.create().sid
+    print("SID", sid)
+
+
+@pytest.mark.fake_voice(auth_tokens={ACCOUNT: "right"})
+def test_marker_options_reach_the_fake(fake_voice):
+    from twilio.base.exceptions import TwilioRestException
+    with pytest.raises(TwilioRestException) as caught:
+        Client(ACCOUNT, "wrong").voice.v1.connection_policies.create()
+    assert caught.value.status == 401
+"""
+
+
+def test_a_consumer_suite_gets_the_fixture_from_the_entry_point(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_consumer=CONSUMER_TESTS)
+
+    result = pytester.runpytest("-s", "-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=5)
+    sids = re.findall(r"SID (NY[0-9a-f]{32})", result.stdout.str())
+    assert len(sids) == 2
+    assert sids[0] == sids[1]
+
+
+def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--markers")
+
+    result.stdout.fnmatch_lines(["@pytest.mark.fake_voice(**options):*"])
+
+
+def test_positional_marker_arguments_are_refused(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.fake_voice(7)
+        def test_x(fake_voice):
+            pass
+        """
+    )
+
+    result = pytester.runpytest()
+
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*takes keyword arguments only*"])
+
+
+def test_the_fake_is_stopped_after_each_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import requests, responses
+
+        holder = {}
+
+        def test_one(fake_voice):
+            holder["voice"] = fake_voice
+            assert fake_voice.active
+
+        def test_two():
+            assert not holder["voice"].active
+            with responses.RequestsMock() as stub:
+                stub.get("https://voice.twilio.com/v1/Settings", json={"stub": True})
+                assert requests.get("https://voice.twilio.com/v1/Settings").json() == {"stub": True}
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:randomly")
+
+    result.assert_outcomes(passed=2)
