@@ -1,0 +1,59 @@
+"""Rules and cascades for resources that name other resources by SID.
+
+A reference parameter (``ConnectionPolicySid``, ``IpRecordSid``) must name a record of the
+caller's own account; a record of another account is as absent as one never created, so
+the answer cannot reveal what other accounts hold. Deleting a referenced record either
+clears the references to it or deletes the records holding them; the resource that owns
+the referenced record declares which in its ``on_delete``.
+"""
+
+from __future__ import annotations
+
+from fake_voice._routes import Call
+from fake_voice._store import Record
+from fake_voice._wire import bad_request
+from fake_voice.resources._crud import Cascade, Rule
+
+
+def references(param: str, kind_key: str, label: str) -> Rule:
+    """A rule: a non-empty ``param`` must be the SID of a ``kind_key`` record of the account."""
+
+    def check(call: Call, record: Record, old: Record | None) -> None:
+        sid = call.params.get(param)
+        if sid and sid not in call.account.collection(kind_key).records:
+            raise bad_request(f"Invalid value for parameter {param}: {label} {sid} was not found")
+
+    return check
+
+
+def blank_clears(*names: str) -> Rule:
+    """A rule: an empty value sent for any of ``names`` stores null (Twilio's way to unset)."""
+
+    def clear(call: Call, record: Record, old: Record | None) -> None:
+        for name in names:
+            if record.get(name) == "":
+                record[name] = None
+
+    return clear
+
+
+def clear_references(kind_key: str, field: str) -> Cascade:
+    """A cascade: ``kind_key`` records whose ``field`` names the deleted record get null there."""
+
+    def clear(call: Call, deleted: Record) -> None:
+        for record in call.account.collection(kind_key):
+            if record.get(field) == deleted["sid"]:
+                record[field] = None
+
+    return clear
+
+
+def delete_referrers(kind_key: str, field: str) -> Cascade:
+    """A cascade: ``kind_key`` records whose ``field`` names the deleted record go with it."""
+
+    def delete(call: Call, deleted: Record) -> None:
+        collection = call.account.collection(kind_key)
+        for sid in [r["sid"] for r in collection if r.get(field) == deleted["sid"]]:
+            del collection.records[sid]
+
+    return delete
