@@ -250,8 +250,9 @@ def load() -> Description:
     try:
         return _load(path)
     except DescriptionError as error:
-        pytest.fail(
-            f"{error}\nRun `make openapi` to fetch Twilio's official description "
-            "(or set FAKE_VOICE_OPENAPI_DIR to the folder that holds twilio_voice_v1.json).",
-            pytrace=False,
-        )
+        problem = str(error)
+    pytest.fail(
+        f"{problem}\nRun `make openapi` to fetch Twilio's official description "
+        "(or set FAKE_VOICE_OPENAPI_DIR to the folder that holds twilio_voice_v1.json).",
+        pytrace=False,
+    )
