@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fake_voice._core import _router
+
 ENV_DIR = "FAKE_VOICE_OPENAPI_DIR"
 """Environment variable naming the folder that holds Twilio's descriptions."""
 DEFAULT_DIR = Path(".cache") / "openapi"
@@ -81,8 +83,6 @@ def described_operations(description: Mapping[str, Any]) -> list[Operation]:
 def fake_routes() -> list[Operation]:
     """The fake's route table: every operation ``schemas/operations/`` declares and a
     resource module handles (building the router fails if one has no handler)."""
-    from fake_voice._core import _router
-
     routes = [
         Operation(op.name, op.method, op.template, op.status)
         for op in _router().operations.values()
