@@ -180,6 +180,8 @@ class Core:
 
 
 def _check(schema: str, data: Any, where: str) -> None:
+    if _schemas.is_valid(schema)(data):
+        return
     error = next(iter(_schemas.validator(schema).iter_errors(data)), None)
     if error is not None:
         pointer = "/" + "/".join(str(p) for p in error.absolute_path)

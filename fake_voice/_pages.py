@@ -20,6 +20,10 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 
 
+def _place(item: tuple[str, int, Any]) -> int:
+    return item[1]
+
+
 def page_size(call: Call) -> int:
     size: int = call.params.get("PageSize", DEFAULT_PAGE_SIZE)
     if size > MAX_PAGE_SIZE:
@@ -49,7 +53,6 @@ def paginate(
     size = page_size(call)
     page: int = call.params.get("Page", 0)
     token: str | None = call.params.get("PageToken")
-    places = [place for _, place, _ in items]
 
     if token is None:
         start = page * size
@@ -59,10 +62,10 @@ def paginate(
         if anchor is None:
             raise TwilioError(400, 21481, "Invalid PageToken")
         if token[:2] == "PA":
-            start = bisect_right(places, anchor)
+            start = bisect_right(items, anchor, key=_place)
             end = start + size
         else:
-            end = bisect_left(places, anchor)
+            end = bisect_left(items, anchor, key=_place)
             start = max(0, end - size)
     chosen = items[start:end]
 

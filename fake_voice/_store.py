@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, overload
 
 from faker import Faker
 
@@ -96,8 +96,39 @@ class Collection:
     def __iter__(self) -> Iterator[Record]:
         return iter(self.records.values())
 
+    def in_order(self) -> Sequence[tuple[str, int, Record]]:
+        """``(sid, place, record)`` in creation order, built lazily, as pages want them."""
+        return _Ordered(self)
+
     def __len__(self) -> int:
         return len(self.records)
+
+
+class _Ordered(Sequence[tuple[str, int, Record]]):
+    """A read-only view of a collection that builds only the entries a page asks for."""
+
+    def __init__(self, collection: Collection) -> None:
+        self._collection = collection
+        self._sids = list(collection.records)  # a C-speed copy of the keys, not of records
+
+    def __len__(self) -> int:
+        return len(self._sids)
+
+    def _entry(self, sid: str) -> tuple[str, int, Record]:
+        return sid, self._collection.positions[sid], self._collection.records[sid]
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, int, Record]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[str, int, Record]]: ...
+
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[str, int, Record] | Sequence[tuple[str, int, Record]]:
+        if isinstance(index, slice):
+            return [self._entry(sid) for sid in self._sids[index]]
+        return self._entry(self._sids[index])
 
 
 class Account:

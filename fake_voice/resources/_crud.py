@@ -110,13 +110,10 @@ class Kind:
 
     def list(self, call: Call) -> JSON:
         collection = self.collection(call, self.parent_of(call))
-        items = [
-            (sid, collection.positions[sid], record) for sid, record in collection.records.items()
-        ]
         return paginate(
             call,
             self.key,
-            items,
+            collection.in_order(),
             collection.positions.get,
             lambda record: self.render(record, call.base_url),
         )
