@@ -145,6 +145,37 @@ class FakeVoice:
             records.extend(page[page["meta"]["key"]])
         return records
 
+    def add_archived_call(
+        self, date: str, sid: str | None = None, *, account_sid: str | None = None
+    ) -> str:
+        """Archive a call for Bulk Export, so ``DELETE /v1/Archives/{date}/Calls/{sid}`` finds it.
+
+        ``date`` is ``YYYY-MM-DD`` (a ``datetime.date`` works too); a new CA SID is drawn
+        unless ``sid`` is given. Returns the SID; raises ValueError for a malformed date or
+        SID, or a call already archived under that date.
+        """
+        from fake_voice.resources import archived_calls
+
+        account = account_sid or self.options.account_sid
+        return archived_calls.add_archived_call(self._core.store, account, date, sid)
+
+    def set_high_risk_prefixes(
+        self,
+        iso_code: str,
+        prefixes: list[str] | tuple[str, ...],
+        *,
+        account_sid: str | None = None,
+    ) -> None:
+        """Set the high-risk special prefixes a country lists (``["+37181", "+3719000"]``).
+
+        Replaces the country's earlier prefixes for that account; an empty list clears them.
+        Raises ValueError for an unknown country or a prefix not under its calling code.
+        """
+        from fake_voice.resources import dialing_permissions
+
+        account = account_sid or self.options.account_sid
+        dialing_permissions.set_high_risk_prefixes(self._core.store, account, iso_code, prefixes)
+
     # -- lifecycle ----------------------------------------------------------------------
 
     @property
