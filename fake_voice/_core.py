@@ -50,6 +50,10 @@ class Exchange:
     """Twilio's operationId (``CreateConnectionPolicy``), or None if no route matched."""
     account_sid: str | None
     response_headers: Mapping[str, str]
+    request_body: bytes = b""
+    """The request body exactly as received."""
+    response_body: bytes = b""
+    """The response body exactly as sent (what a cassette stores)."""
 
 
 def _unauthorized() -> TwilioError:
@@ -174,6 +178,8 @@ class Core:
             operation=operation.name if operation else None,
             account_sid=account,
             response_headers=dict(response.headers),
+            request_body=request.body,
+            response_body=response.body,
         )
         with self._log_lock:
             self.requests.append(exchange)

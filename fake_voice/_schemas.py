@@ -222,3 +222,47 @@ def request_violations(schema: RequestSchema, given: MultiDict, where: str) -> l
         keyword = str(error.validator)
         found.append(ParamViolation(param_name, schema._message(error), keyword, path))
     return found
+
+
+@dataclass(frozen=True)
+class ParamViolation:
+    """One fault in a request's parameters, as :func:`request_violations` lists them."""
+
+    param: str | None
+    """The parameter at fault (None when the fault is not about one parameter)."""
+    message: str
+    """Worded as the 400 that :meth:`RequestSchema.parse` raises for it."""
+    keyword: str
+    """The JSON Schema keyword that failed (``maximum``, ``required``), or ``repeated``."""
+    schema_path: tuple[str | int, ...]
+    """Where that keyword is, from the top of the request schema (``$ref`` steps included)."""
+
+
+def request_violations(schema: RequestSchema, given: MultiDict, where: str) -> list[ParamViolation]:
+    """Every fault in ``given`` that :meth:`RequestSchema.parse` would refuse, without raising.
+
+    ``parse`` stops at the first fault; reading recorded traffic wants them all. An empty
+    list means ``parse`` accepts ``given``.
+    """
+    found: list[ParamViolation] = []
+    values: dict[str, Any] = {}
+    for name, param in schema.params.items():
+        sent = given.getlist(name)
+        if not sent:
+            continue
+        if len(sent) > 1:
+            message = f"Parameter {name} was given {len(sent)} times in the {where}"
+            found.append(ParamViolation(name, message, "repeated", ("properties", name)))
+        values[name] = _coerce(sent[0], param.type)
+    for name in schema.required:
+        if name not in values:
+            message = f"Missing required parameter {name} in the {where}"
+            found.append(ParamViolation(name, message, "required", ("required",)))
+    for error in sorted(schema.check.iter_errors(values), key=_error_order):
+        if error.validator == "required":
+            continue  # reported above, in parse()'s words
+        param_name = str(error.absolute_path[0]) if error.absolute_path else None
+        path = tuple(error.schema_path)
+        keyword = str(error.validator)
+        found.append(ParamViolation(param_name, schema._message(error), keyword, path))
+    return found
