@@ -158,6 +158,11 @@ def _type(value: Any, _: Mapping[str, Any], __: Any) -> Check:
     names = [value] if isinstance(value, str) else list(value)
     if len(names) == 1:
         return _TYPES[names[0]]
+    if set(names) <= {"string", "null", "object", "array"}:  # no int/bool subtleties
+        classes = tuple(
+            {"string": str, "null": type(None), "object": dict, "array": list}[n] for n in names
+        )
+        return lambda v: isinstance(v, classes)
     tests = tuple(_TYPES[name] for name in names)
     return lambda v: any(test(v) for test in tests)
 

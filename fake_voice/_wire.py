@@ -125,8 +125,10 @@ class Request:
     host: str = field(init=False)
     path: str = field(init=False)
     query: MultiDict = field(init=False)
+    _lower_headers: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_lower_headers", {k.lower(): v for k, v in self.headers.items()})
         parts = urlsplit(self.url)
         object.__setattr__(self, "scheme", parts.scheme or "https")
         object.__setattr__(self, "host", parts.netloc.lower())
@@ -139,11 +141,7 @@ class Request:
         return f"{self.scheme}://{self.host}"
 
     def header(self, name: str) -> str | None:
-        wanted = name.lower()
-        for key, value in self.headers.items():
-            if key.lower() == wanted:
-                return value
-        return None
+        return self._lower_headers.get(name.lower())
 
     def form(self) -> MultiDict:
         """The body as form parameters; bodies of other content types carry none."""
