@@ -131,7 +131,7 @@ def test_deleting_a_policy_deletes_its_targets(fake_voice: FakeVoice, client: Cl
 
     client.voice.v1.connection_policies(policy.sid).delete()
 
-    assert fake_voice.export_state()[ACCOUNT_SID]["collections"] == {}
+    assert fake_voice.export_state() == {}
 
 
 def test_list_returns_every_policy_in_creation_order(client: Client) -> None:
