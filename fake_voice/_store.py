@@ -180,5 +180,7 @@ class Store:
             self.accounts.clear()
 
     def export(self) -> dict[str, Any]:
+        """Every account that holds anything; one a refused request merely named is left out."""
         with self.lock:
-            return {sid: account.export() for sid, account in sorted(self.accounts.items())}
+            exported = {sid: account.export() for sid, account in sorted(self.accounts.items())}
+        return {sid: data for sid, data in exported.items() if data["collections"] or data["extras"]}
