@@ -18,6 +18,7 @@ from typing import Any
 from faker import Faker
 
 from fake_voice import _schemas
+from fake_voice._faults import Fault, Faults, TransportFault
 from fake_voice._options import Options
 from fake_voice._routes import Call, Operation, Router
 from fake_voice._store import Clock, Store
@@ -43,7 +44,8 @@ class Exchange:
     form: MultiDict
     headers: Mapping[str, str]
     """Request headers, with credentials redacted."""
-    status: int
+    status: int | None
+    """The HTTP status, or None for an injected connection error or timeout."""
     json: JSON
     """The response body, parsed (None for an empty body)."""
     operation: str | None
@@ -54,6 +56,8 @@ class Exchange:
     """The request body exactly as received."""
     response_body: bytes = b""
     """The response body exactly as sent (what a cassette stores)."""
+    fault: Fault | None = None
+    """The injected fault that answered this request, if one did."""
 
 
 def _unauthorized() -> TwilioError:
@@ -79,6 +83,7 @@ class Core:
         self.store = Store(faker, self.clock)
         self.router = _router()
         self.requests: list[Exchange] = []
+        self.faults = Faults()
         self._log_lock = threading.Lock()
 
     def reset(self) -> None:
@@ -86,16 +91,23 @@ class Core:
             self.store.reset()
             with self._log_lock:
                 self.requests.clear()
+            self.faults.clear()
 
     def handle(self, request: Request, *, as_account: str | None = None) -> Response:
         """Answer ``request``; ``as_account`` skips authentication and recording (direct calls)."""
         operation: Operation | None = None
         account: str | None = None
         form = MultiDict()
+        fault: Fault | None = None
         try:
             operation, path_params = self.router.match(request.method.upper(), request.path)
             account = as_account or self._authenticate(request)
             form = request.form()
+            # Injected faults (never on direct calls) answer before validation; see _faults.
+            if as_account is None:
+                fault = self.faults.take(request.method, request.path, operation.name)
+                if fault is not None:
+                    raise fault.exception(request.method.upper(), request.url)
             given = request.query if operation.params_in == "query string" else form
             params = operation.request.parse(given, operation.params_in)
             with self.store.lock:
@@ -122,6 +134,9 @@ class Core:
             response = error.response()
             if self.options.self_check:
                 _check("error.json", response.data, f"{request.method} {request.path}")
+        except TransportFault:
+            self._record(request, form, None, operation, account, fault)
+            raise
         response = Response(
             response.status,
             {**response.headers, "Twilio-Request-Id": self.store.sids.new("RQ")},
@@ -129,7 +144,7 @@ class Core:
             response.data,
         )
         if as_account is None:
-            self._record(request, form, response, operation, account)
+            self._record(request, form, response, operation, account, fault)
         return response
 
     def _authenticate(self, request: Request) -> str:
@@ -158,9 +173,10 @@ class Core:
         self,
         request: Request,
         form: MultiDict,
-        response: Response,
+        response: Response | None,
         operation: Operation | None,
         account: str | None,
+        fault: Fault | None,
     ) -> None:
         headers = {
             key: (_REDACTED if key.lower() == "authorization" else value)
@@ -173,13 +189,14 @@ class Core:
             query=request.query,
             form=form,
             headers=headers,
-            status=response.status,
-            json=response.data,
+            status=response.status if response else None,
+            json=response.data if response else None,
             operation=operation.name if operation else None,
             account_sid=account,
-            response_headers=dict(response.headers),
+            response_headers=dict(response.headers) if response else {},
             request_body=request.body,
-            response_body=response.body,
+            response_body=response.body if response else b"",
+            fault=fault,
         )
         with self._log_lock:
             self.requests.append(exchange)

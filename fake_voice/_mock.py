@@ -24,6 +24,15 @@ from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
 
 from fake_voice._core import Core, Exchange
+from fake_voice._faults import (
+    Fault,
+    Matcher,
+    TransportError,
+    check_operation,
+    path_fields,
+    unmet_message,
+)
+from fake_voice._inspect import Filter, expect
 from fake_voice._options import DEFAULT_ACCOUNT_SID, Options
 from fake_voice._store import Clock
 from fake_voice._wire import Request, Response, TwilioError
@@ -75,6 +84,107 @@ class FakeVoice:
     def clock(self) -> Clock:
         """The fake's clock: ``freeze()``, ``set()``, ``advance()``, ``unfreeze()``."""
         return self._core.clock
+
+    # -- faults and inspection (rules in _faults.py and _inspect.py) ------------------
+
+    def fail(
+        self,
+        operation: str | None = None,
+        *,
+        method: str | None = None,
+        path: str | re.Pattern[str] | None = None,
+        sid: str | None = None,
+        status: int | None = None,
+        code: int | None = None,
+        message: str | None = None,
+        retry_after: int | None = None,
+        error: TransportError | None = None,
+        times: int | None = 1,
+        optional: bool = False,
+    ) -> Fault:
+        """Make the next ``times`` matching requests fail (``times=None``: every one).
+
+        Match by ``operation`` (Twilio's operationId), ``method``, ``path`` (exact, a glob
+        with ``*`` / ``**``, or a compiled regex) and ``sid`` (a segment of the path). The
+        answer is ``status`` (default 500) in Twilio's envelope with ``code`` (default
+        20000 + status) and ``message`` (default the status phrase), plus ``Retry-After``
+        (default 1 for a 429); or, with ``error="connection"`` / ``"timeout"``, the
+        ``requests`` exception a real transport raises. Faults set earlier are used up
+        first, so ``fail(status=429)`` then ``fail(error="timeout")`` fails in that order.
+        """
+        when = self._filter(operation, method=method, path=path, sid=sid).when
+        fault = Fault(when, status, code, message, retry_after, error, times, optional)
+        return self._core.faults.add(fault)
+
+    @property
+    def faults(self) -> list[Fault]:
+        """Every fault set on this fake, in order, with how often each has ``fired``."""
+        return self._core.faults.all()
+
+    def clear_faults(self) -> None:
+        self._core.faults.clear()
+
+    def assert_all_faults_fired(self) -> None:
+        """AssertionError naming every non-optional fault that fired fewer times than set."""
+        unmet = self._core.faults.unmet()
+        if unmet:
+            raise AssertionError(unmet_message(unmet))
+
+    def _check_faults_at_end(self) -> None:
+        # What a clean exit from `with` and the fixture's teardown after a passing test run.
+        if self.options.assert_all_faults_fired:
+            self.assert_all_faults_fired()
+
+    def calls(
+        self,
+        operation: str | None = None,
+        *,
+        method: str | None = None,
+        path: str | re.Pattern[str] | None = None,
+        sid: str | None = None,
+        form: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        status: int | None = None,
+    ) -> list[Exchange]:
+        """The recorded exchanges that match every filter given, oldest first.
+
+        ``form`` / ``query``: each value must be among those sent for its key (a list:
+        exactly the values sent, in order). Other filters work as in :meth:`fail`.
+        """
+        wanted = self._filter(
+            operation, method=method, path=path, sid=sid, form=form, query=query, status=status
+        )
+        return wanted.select(self.requests)
+
+    def assert_called(self, operation: str | None = None, **filters: Any) -> list[Exchange]:
+        """The matching exchanges (filters as :meth:`calls`); AssertionError if there is none."""
+        return self._expect(operation, filters, None)
+
+    def assert_called_once(self, operation: str | None = None, **filters: Any) -> Exchange:
+        """The one matching exchange; AssertionError if there are none or several."""
+        return self._expect(operation, filters, 1)[0]
+
+    def assert_not_called(self, operation: str | None = None, **filters: Any) -> None:
+        self._expect(operation, filters, 0)
+
+    def _expect(
+        self, operation: str | None, filters: dict[str, Any], count: int | None
+    ) -> list[Exchange]:
+        return expect(self.requests, self._filter(operation, **filters), count=count)
+
+    def _filter(
+        self,
+        operation: str | None,
+        *,
+        path: str | re.Pattern[str] | None = None,
+        form: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        status: int | None = None,
+        **when: str | None,
+    ) -> Filter:
+        check_operation(operation, self._core.router.operations)
+        matcher = Matcher(operation=operation, **path_fields(path), **when)
+        return Filter(matcher, form, query, status)
 
     def reset(self) -> None:
         """Forget every resource and every recorded exchange."""
@@ -211,7 +321,10 @@ class FakeVoice:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
+        outermost = self._depth == 1
         self.stop()
+        if outermost and exc_info[0] is None:
+            self._check_faults_at_end()
 
     def __call__(self, target: F) -> F:
         if inspect.isclass(target):
@@ -285,6 +398,7 @@ def mock(
     self_check: bool = True,
     account_sid: str = DEFAULT_ACCOUNT_SID,
     now: datetime | None = None,
+    assert_all_faults_fired: bool = True,
 ) -> FakeVoice:
     """A new fake of voice.twilio.com, not yet started.
 
@@ -298,6 +412,7 @@ def mock(
             page_size_over_limit=page_size_over_limit,
             self_check=self_check,
             account_sid=account_sid,
+            assert_all_faults_fired=assert_all_faults_fired,
         )
     )
     if now is not None:

@@ -23,6 +23,9 @@ class Options:
         ``SchemaViolation`` in the caller if one does not conform (a fake_voice bug).
     account_sid: the account that direct calls on the handle (``voice.create(...)``) act
         for when they name none.
+    assert_all_faults_fired: leaving the ``with`` block (or a test using the fixture)
+        raises AssertionError if a fault set with ``voice.fail()`` fired fewer times than
+        it was set for, unless that fault is ``optional``; False turns the check off.
     """
 
     seed: int | None = None
@@ -31,6 +34,7 @@ class Options:
     page_size_over_limit: Literal["cap", "reject"] = "cap"
     self_check: bool = True
     account_sid: str = DEFAULT_ACCOUNT_SID
+    assert_all_faults_fired: bool = True
 
     def __post_init__(self) -> None:
         if self.page_size_over_limit not in ("cap", "reject"):

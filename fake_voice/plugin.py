@@ -6,16 +6,36 @@
     def test_seeded(fake_voice): ...
 
 The marker takes the keyword arguments of ``fake_voice.mock()``. Every test gets a fresh
-fake, started before the test and stopped after it, so nothing leaks between tests.
+fake, started before the test and stopped after it, so nothing leaks between tests. After
+a test that passed, a fault set with ``voice.fail()`` that did not fire fails the teardown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from fake_voice._mock import FakeVoice, mock
+
+if TYPE_CHECKING:
+    import pluggy
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
+    # Remember whether the test itself failed: its teardown then skips the fault check,
+    # whose message would only hide the real failure.
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -33,5 +53,10 @@ def fake_voice(request: pytest.FixtureRequest) -> Iterator[FakeVoice]:
         if marker.args:
             raise TypeError("@pytest.mark.fake_voice takes keyword arguments only")
         options.update(marker.kwargs)
-    with mock(**options) as voice:  # type: ignore[arg-type]
+    voice = mock(**options).start()  # type: ignore[arg-type]
+    try:
         yield voice
+    finally:
+        voice.stop()
+    if not request.node.stash.get(_CALL_FAILED, False):
+        voice._check_faults_at_end()
