@@ -1,0 +1,111 @@
+"""Time per operation through the official client: the fake vs a bare `responses` stub.
+
+The stub answers every request with a fixed, prebuilt body: the least any `responses`-based
+test double can cost. The fake does everything (routing, auth, validation, state, pages,
+self-check). Both run side by side in one process, in many short alternating batches, and
+the median of the per-batch ratios is printed per operation (pairing neighbouring batches
+cancels most of the noise of a shared machine). Target: at most 1.2.
+
+    python benchmarks/bench_client.py          # full run
+    BENCH_QUICK=1 python benchmarks/bench_client.py   # a few seconds, as CI runs it
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import time
+from collections.abc import Callable
+
+import responses
+from twilio.rest import Client
+
+import fake_voice
+
+ACCOUNT = "AC" + "1" * 32
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+ROUNDS = 15 if QUICK else 60
+CALLS = 20 if QUICK else 50
+TARGET = 1.2
+
+Operation = Callable[[Client, str], object]
+OPERATIONS: dict[str, Operation] = {
+    "create policy": lambda c, sid: c.voice.v1.connection_policies.create(friendly_name="b"),
+    "fetch policy": lambda c, sid: c.voice.v1.connection_policies(sid).fetch(),
+    "update policy": lambda c, sid: c.voice.v1.connection_policies(sid).update(friendly_name="u"),
+    "list policies (1 page of 20)": lambda c, sid: c.voice.v1.connection_policies.page(
+        page_size=20
+    ),
+    "create target": lambda c, sid: c.voice.v1.connection_policies(sid).targets.create(
+        target="sip:a@example.com", priority=1
+    ),
+}
+
+
+def stub(sid: str, bodies: dict[str, object]) -> responses.RequestsMock:
+    """A stateless `responses` mock with one fixed answer per URL shape."""
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+    base = "https://voice.twilio.com/v1/ConnectionPolicies"
+    mock.add("POST", re.compile(rf"{base}/{sid}/Targets$"), json=bodies["target"], status=201)
+    mock.add("POST", re.compile(rf"{base}$"), json=bodies["policy"], status=201)
+    mock.add("GET", re.compile(rf"{base}\?.*"), json=bodies["page"], status=200)
+    mock.add("GET", re.compile(rf"{base}/{sid}$"), json=bodies["policy"], status=200)
+    mock.add("POST", re.compile(rf"{base}/{sid}$"), json=bodies["policy"], status=200)
+    return mock
+
+
+def per_call(operation: Operation, client: Client, sid: str) -> float:
+    started = time.perf_counter()
+    for _ in range(CALLS):
+        operation(client, sid)
+    return (time.perf_counter() - started) / CALLS
+
+
+def main() -> None:
+    client = Client(ACCOUNT, "token")
+    with fake_voice.mock(seed=1) as voice:
+        voice.call("POST", "ConnectionPolicies", {"FriendlyName": "seed"}, account_sid=ACCOUNT)
+        sid = voice.list_all("ConnectionPolicies", account_sid=ACCOUNT)[0]["sid"]
+        for i in range(19):
+            voice.create("ConnectionPolicies", FriendlyName=f"p{i}", account_sid=ACCOUNT)
+        bodies = {
+            "policy": voice.fetch(f"ConnectionPolicies/{sid}", account_sid=ACCOUNT),
+            "target": voice.create(
+                f"ConnectionPolicies/{sid}/Targets", Target="sip:a@b.c", account_sid=ACCOUNT
+            ),
+            "page": voice.call("GET", "ConnectionPolicies", {"PageSize": 20}, account_sid=ACCOUNT),
+        }
+    print(f"{'operation':<32} {'fake µs':>9} {'stub µs':>9} {'ratio':>7}")
+    worst = 0.0
+    for name, operation in OPERATIONS.items():
+        fake_times: list[float] = []
+        stub_times: list[float] = []
+        ratios: list[float] = []
+        fake = fake_voice.mock(seed=1)
+        fake_sid = fake.create("ConnectionPolicies", account_sid=ACCOUNT)["sid"]
+        for i in range(19):
+            fake.create("ConnectionPolicies", FriendlyName=f"p{i}", account_sid=ACCOUNT)
+        stubbed = stub(sid, bodies)
+        for _ in range(ROUNDS):
+            with fake:
+                fake_times.append(per_call(operation, client, fake_sid))
+            stubbed.start()  # not `with`: leaving the block would drop the registrations
+            stub_times.append(per_call(operation, client, sid))
+            stubbed.stop(allow_assert=False)
+            ratios.append(fake_times[-1] / stub_times[-1])
+            fake.reset()  # keep the list at its 20 policies: drop what creates added
+            fake_sid = fake.create("ConnectionPolicies", account_sid=ACCOUNT)["sid"]
+            for i in range(19):
+                fake.create("ConnectionPolicies", FriendlyName=f"p{i}", account_sid=ACCOUNT)
+        fake_median = statistics.median(fake_times)
+        stub_median = statistics.median(stub_times)
+        ratio = statistics.median(ratios)
+        worst = max(worst, ratio)
+        print(f"{name:<32} {fake_median * 1e6:>9.0f} {stub_median * 1e6:>9.0f} {ratio:>7.2f}")
+    verdict = "meets" if worst <= TARGET else "misses"
+    print(f"worst ratio fake/stub: {worst:.2f} ({verdict} the target of at most {TARGET})")
+
+
+if __name__ == "__main__":
+    main()
