@@ -1,4 +1,4 @@
-"""Bad-input checks for the BYOC resources' tests: Twilio's exact envelope, nothing changed."""
+"""Bad-input helpers shared by the tests: Twilio's exact envelope, and nothing changed."""
 
 from __future__ import annotations
 

@@ -13,19 +13,11 @@ from twilio.rest import Client
 
 from fake_voice import FakeVoice
 from tests.conftest import ACCOUNT_SID, BASE, OTHER_ACCOUNT_SID
+from tests.refusals import envelope
 
 ARCHIVES = f"{BASE}/v1/Archives"
 KEPT = "CA" + "a" * 32
 """Archived under 2021-03-04 for ACCOUNT_SID in ``world``."""
-
-
-def envelope(status: int, code: int, message: str) -> dict[str, object]:
-    return {
-        "code": code,
-        "message": message,
-        "more_info": f"https://www.twilio.com/docs/errors/{code}",
-        "status": status,
-    }
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import requests
 
 from fake_voice import FakeVoice
 from tests.conftest import ACCOUNT_SID, BASE
+from tests.refusals import envelope
 
 POLICIES = f"{BASE}/v1/ConnectionPolicies"
 
@@ -23,15 +24,6 @@ def world(fake_voice: FakeVoice) -> Iterator[dict[str, str]]:
     before = fake_voice.export_state()
     yield {"policy": policy["sid"], "target": target["sid"]}
     assert fake_voice.export_state() == before
-
-
-def envelope(status: int, code: int, message: str) -> dict[str, object]:
-    return {
-        "code": code,
-        "message": message,
-        "more_info": f"https://www.twilio.com/docs/errors/{code}",
-        "status": status,
-    }
 
 
 def targets_url(world: dict[str, str]) -> str:

@@ -15,6 +15,7 @@ from twilio.rest import Client
 
 from fake_voice import FakeVoice
 from tests.conftest import ACCOUNT_SID, BASE, OTHER_ACCOUNT_SID
+from tests.refusals import envelope
 
 COUNTRIES = f"{BASE}/v1/DialingPermissions/Countries"
 BULK = f"{BASE}/v1/DialingPermissions/BulkCountryUpdates"
@@ -23,15 +24,6 @@ FLAG_KEYS = (
     "high_risk_special_numbers_enabled",
     "high_risk_tollfraud_numbers_enabled",
 )
-
-
-def envelope(status: int, code: int, message: str) -> dict[str, object]:
-    return {
-        "code": code,
-        "message": message,
-        "more_info": f"https://www.twilio.com/docs/errors/{code}",
-        "status": status,
-    }
 
 
 def isos(records: list[Any]) -> list[str]:

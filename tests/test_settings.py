@@ -10,17 +10,9 @@ from twilio.rest import Client
 
 from fake_voice import FakeVoice
 from tests.conftest import ACCOUNT_SID, BASE, OTHER_ACCOUNT_SID
+from tests.refusals import envelope
 
 SETTINGS = f"{BASE}/v1/Settings"
-
-
-def envelope(status: int, code: int, message: str) -> dict[str, object]:
-    return {
-        "code": code,
-        "message": message,
-        "more_info": f"https://www.twilio.com/docs/errors/{code}",
-        "status": status,
-    }
 
 
 @pytest.fixture
