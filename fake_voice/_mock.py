@@ -190,6 +190,25 @@ class FakeVoice:
         """Forget every resource and every recorded exchange."""
         self._core.reset()
 
+    def save_cassette(self, path: Any) -> None:
+        """Write every recorded exchange to ``path`` (a str or os.PathLike) as a VCR.py cassette.
+
+        YAML, as vcrpy and pytest-recording read and replay it; Authorization headers and
+        URL passwords are left out. ``fake-voice validate`` checks it like any cassette.
+        """
+        from fake_voice._traffic_write import write_cassette
+
+        write_cassette(list(self.requests), path)
+
+    def save_recording(self, path: Any) -> None:
+        """Write every recorded exchange to ``path`` as a fake-voice recording (JSON, versioned).
+
+        The format is described in ``fake_voice._traffic_write``; credentials are left out.
+        """
+        from fake_voice._traffic_write import write_recording
+
+        write_recording(list(self.requests), path)
+
     def export_state(self) -> dict[str, Any]:
         """A deep copy of every account's stored records, as JSON-ready data."""
         return self._core.store.export()
