@@ -4,8 +4,10 @@ A :class:`Fault` is plain data (``to_dict()`` / ``Fault.from_dict()`` round-trip
 JSON), so an HTTP control API can describe the same faults a test sets with ``voice.fail()``.
 
 The core asks :meth:`Faults.take` once a request is routed, authenticated and its form read,
-before its parameters are validated: like Twilio's rate limiter, a fault does not look at
-the body, and the handler never runs, so a faulted request never changes state.
+before its parameters are validated: as a rate limiter or a failing edge in front of the
+API would, a fault answers whatever the body holds (a 401 or 404 comes first, a 400 only on
+the attempt that gets through). The handler never runs, so a faulted request changes no
+state. Direct calls on the handle (seeding) are never faulted.
 """
 
 from __future__ import annotations
@@ -31,16 +33,13 @@ _METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS")
 _CODES = {400: 20001, 401: 20003, 405: 20004}
 
 
-def v1_path(path: str) -> str:
-    """``ConnectionPolicies`` or ``/v1/ConnectionPolicies`` -> ``/v1/ConnectionPolicies``."""
-    path = path.lstrip("/")
-    return "/" + (path if path.startswith("v1/") else "v1/" + path)
-
-
 @cache
 def _glob(pattern: str) -> re.Pattern[str]:
     # `*` matches within one path segment, `**` across segments; nothing else is special.
-    parts = re.split(r"(\*\*|\*)", v1_path(pattern))
+    # "/v1/" may be left out, as in direct calls (_mock imports this module, hence here).
+    from fake_voice._mock import _v1_path
+
+    parts = re.split(r"(\*\*|\*)", _v1_path(pattern))
     regex = "".join(
         ".*" if part == "**" else "[^/]*" if part == "*" else re.escape(part) for part in parts
     )

@@ -23,19 +23,19 @@ if TYPE_CHECKING:
     import pluggy
 
 
-_CALL_FAILED = pytest.StashKey[bool]()
+_CALL_PASSED = pytest.StashKey[bool]()
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
-    # Remember whether the test itself failed: its teardown then skips the fault check,
-    # whose message would only hide the real failure.
+    # Remember whether the test itself passed: only then does its teardown check faults
+    # (after a failure, or an expected one, the check would only hide the real story).
     outcome = yield
     report = outcome.get_result()
     if report.when == "call":
-        item.stash[_CALL_FAILED] = report.failed
+        item.stash[_CALL_PASSED] = report.passed
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -58,5 +58,5 @@ def fake_voice(request: pytest.FixtureRequest) -> Iterator[FakeVoice]:
         yield voice
     finally:
         voice.stop()
-    if not request.node.stash.get(_CALL_FAILED, False):
+    if request.node.stash.get(_CALL_PASSED, False):
         voice._check_faults_at_end()

@@ -386,6 +386,12 @@ def test_fails_and_leaves_a_fault(fake_voice):
     assert 1 == 2
 
 
+@pytest.mark.xfail(strict=True)
+def test_an_expected_failure_leaves_a_fault(fake_voice):
+    fake_voice.fail("DeleteConnectionPolicy", status=503)
+    assert 1 == 2
+
+
 def test_optional_fault(fake_voice):
     fake_voice.fail("DeleteConnectionPolicy", optional=True)
 
@@ -409,7 +415,7 @@ def test_the_fixture_fails_a_passing_test_that_left_a_fault_unfired(
 
     result = pytester.runpytest("-p", "no:cacheprovider")
 
-    result.assert_outcomes(passed=4, failed=1, errors=1)
+    result.assert_outcomes(passed=4, failed=1, errors=1, xfailed=1)
     output = result.stdout.str()
     result.stdout.fnmatch_lines(
         [
@@ -418,6 +424,7 @@ def test_the_fixture_fails_a_passing_test_that_left_a_fault_unfired(
         ]
     )
     assert "ERROR at teardown of test_fails_and_leaves_a_fault" not in output
+    assert "ERROR at teardown of test_an_expected_failure" not in output
     assert output.count("did not fire as often as set") == 1
 
 
