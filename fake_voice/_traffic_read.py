@@ -307,7 +307,15 @@ def _own_body(part: Mapping[str, Any], where: str) -> bytes:
 
 
 def _kind(value: object) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bytes: "binary data",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }
     if value is None:
         return "missing"
     return names.get(type(value), f"of type {type(value).__name__}")

@@ -22,6 +22,7 @@ class Violation:
     entry: int
     """1-based position of the exchange in its file."""
     method: str
+    host: str
     path: str
     operation: str | None
     part: str
@@ -80,9 +81,12 @@ class FileReport:
 
     @property
     def status(self) -> str:
-        if self.errors:
+        """unreadable (the whole file), violations, incomplete (some entries unreadable), valid."""
+        if any(error.entry is None for error in self.errors):
             return "unreadable"
-        return "violations" if self.violations else "valid"
+        if self.violations:
+            return "violations"
+        return "incomplete" if self.errors else "valid"
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ class Report:
             "files": len(files),
             "files_valid": sum(f.status == "valid" for f in files),
             "files_with_violations": sum(f.status == "violations" for f in files),
+            "files_incomplete": sum(f.status == "incomplete" for f in files),
             "files_unreadable": sum(f.status == "unreadable" for f in files),
             "files_ignored": len(self.ignored),
             "exchanges": sum(f.entries for f in files),
@@ -142,10 +147,11 @@ class Report:
 
     def summary(self) -> str:
         c = self.counts()
-        text = (
-            f"{_n(c['files'], 'file')}: {c['files_valid']} valid, "
-            f"{c['files_with_violations']} with violations, {c['files_unreadable']} unreadable"
-        )
+        text = f"{_n(c['files'], 'file')}: {c['files_valid']} valid, "
+        text += f"{c['files_with_violations']} with violations, "
+        if c["files_incomplete"]:
+            text += f"{c['files_incomplete']} incomplete, "
+        text += f"{c['files_unreadable']} unreadable"
         if c["files_ignored"]:
             text += f", {c['files_ignored']} ignored"
         text += (
@@ -224,9 +230,9 @@ def _file_lines(report: FileReport) -> list[str]:
         by_entry.setdefault(violation.entry, []).append(violation)
     for entry, found in by_entry.items():
         first = found[0]
-        block = [f"  #{entry} {first.method} {first.path} ({first.operation})"]
+        block = [f"  #{entry} {first.method} {first.host}{first.path} ({first.operation})"]
         for v in found:
-            block.append(f"    {v.part} {v.pointer or '(whole)'}: {v.message}")
+            block.append(f"    {v.part}{' ' + v.pointer if v.pointer else ''}: {v.message}")
             block.append(f"      rule: {v.keyword} at {v.schema}")
         items.append((entry, block))
     for _, block in sorted(items, key=lambda item: item[0]):

@@ -119,6 +119,7 @@ def _validate_file(path: Path, extra_hosts: frozenset[str]) -> FileReport:
                 file=name,
                 entry=recorded.entry,
                 method=method,
+                host=outcome.host,
                 path=path_shown,
                 operation=outcome.operation,
                 part=finding.part,
