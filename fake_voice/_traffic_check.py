@@ -10,16 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from fake_voice import _schemas
+from fake_voice._core import _router as router
 from fake_voice._mock import _VOICE_HOST
-from fake_voice._routes import Operation, Router
-from fake_voice._traffic_read import Recorded
+from fake_voice._routes import Operation
+from fake_voice._traffic_entries import Recorded
 from fake_voice._wire import Request, TwilioError
-from fake_voice.resources import all_handlers
 
 _MAX_MESSAGE = 300
 _ERROR_SCHEMA = "error.json"
@@ -48,11 +47,6 @@ class Outcome:
     """Why an exchange is not covered."""
     request_unchecked: bool = False
     """The recording kept no request body, so POST parameters were not checked."""
-
-
-@cache
-def router() -> Router:
-    return Router(all_handlers())
 
 
 def is_voice_host(host: str, extra_hosts: Iterable[str]) -> bool:

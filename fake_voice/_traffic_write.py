@@ -39,7 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 
 from fake_voice._core import Exchange
-from fake_voice._traffic_read import RECORDING_FORMAT, RECORDING_VERSION
+from fake_voice._traffic_entries import RECORDING_FORMAT, RECORDING_VERSION
 
 _CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
 

@@ -123,7 +123,7 @@ def _validate_file(path: Path, extra_hosts: frozenset[str]) -> FileReport:
                 path=path_shown,
                 operation=outcome.operation,
                 part=finding.part,
-                pointer=finding.pointer,
+                pointer=scrub(finding.pointer, secrets),
                 message=scrub(finding.message, secrets),
                 keyword=finding.keyword,
                 schema=finding.schema,
