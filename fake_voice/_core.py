@@ -137,9 +137,11 @@ class Core:
         except TransportFault:
             self._record(request, form, None, operation, account, fault)
             raise
+        with self.store.lock:  # SIDs are drawn under the store lock, request IDs too
+            request_id = self.store.sids.new("RQ")
         response = Response(
             response.status,
-            {**response.headers, "Twilio-Request-Id": self.store.sids.new("RQ")},
+            {**response.headers, "Twilio-Request-Id": request_id},
             response.body,
             response.data,
         )

@@ -15,7 +15,7 @@ import inspect
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
 
 import requests
@@ -23,6 +23,7 @@ import responses
 from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
 
+from fake_voice import _adapters
 from fake_voice._core import Core, Exchange
 from fake_voice._faults import (
     Fault,
@@ -36,6 +37,11 @@ from fake_voice._inspect import Filter, expect
 from fake_voice._options import DEFAULT_ACCOUNT_SID, Options
 from fake_voice._store import Clock
 from fake_voice._wire import Request, Response, TwilioError
+
+if TYPE_CHECKING:
+    from twilio.rest import Client as TwilioClient
+
+    from fake_voice._direct import AsyncDirectHttpClient, DirectHttpClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -213,6 +219,54 @@ class FakeVoice:
         """A deep copy of every account's stored records, as JSON-ready data."""
         return self._core.store.export()
 
+    # -- direct clients: the official client on this fake, without HTTP (see _direct.py) --
+
+    def client(
+        self, account_sid: str | None = None, auth_token: str = "token", **options: Any
+    ) -> TwilioClient:
+        """An official ``twilio.rest.Client`` whose requests go straight to this fake.
+
+        Same answers, errors, pages and recorded exchanges as over HTTP, without the HTTP
+        stack (several times faster), whether or not the fake is started. ``account_sid``
+        defaults to the fake's ``account_sid`` option; ``options`` go to ``Client``
+        (``region=``, ``edge=``...).
+        """
+        return self._twilio_client(account_sid, auth_token, self.http_client(), options)
+
+    def async_client(
+        self, account_sid: str | None = None, auth_token: str = "token", **options: Any
+    ) -> TwilioClient:
+        """Like :meth:`client`, for the ``*_async`` methods (``create_async``...); no aiohttp."""
+        return self._twilio_client(account_sid, auth_token, self.async_http_client(), options)
+
+    def _twilio_client(
+        self, account_sid: str | None, token: str, http: object, options: dict[str, Any]
+    ) -> TwilioClient:
+        from twilio.rest import Client
+
+        untyped: Any = Client  # twilio ships no type information for its constructor
+        username = account_sid or self.options.account_sid
+        client: TwilioClient = untyped(username, token, http_client=http, **options)
+        return client
+
+    def http_client(self) -> DirectHttpClient:
+        """A twilio ``HttpClient`` calling this fake, for a ``Client`` built your own way."""
+        from fake_voice._direct import DirectHttpClient
+
+        return DirectHttpClient(self._answer_twilio)
+
+    def async_http_client(self) -> AsyncDirectHttpClient:
+        """A twilio ``AsyncHttpClient`` calling this fake (no aiohttp involved)."""
+        from fake_voice._direct import AsyncDirectHttpClient
+
+        return AsyncDirectHttpClient(self._answer_twilio)
+
+    def _answer_twilio(self, request: Request) -> Response:
+        """Answer what an adapter caught for a Twilio host (the aiohttp patch, direct clients)."""
+        if not _VOICE_HOST.match(request.host):
+            raise _adapters.HostRefused(request.method, request.url)
+        return self._core.handle(request)
+
     def handle(self, request: Request) -> Response:
         """Answer one transport-neutral request (what every adapter calls)."""
         return self._core.handle(request)
@@ -326,6 +380,7 @@ class FakeVoice:
                 )
             interceptor.start()
             self._interceptor = interceptor
+            _adapters.activate(self)
         return self
 
     def stop(self) -> None:
@@ -335,6 +390,7 @@ class FakeVoice:
         if self._depth == 0 and self._interceptor is not None:
             self._interceptor.stop(allow_assert=False)
             self._interceptor = None
+            _adapters.deactivate(self)
 
     def __enter__(self) -> FakeVoice:
         return self.start()

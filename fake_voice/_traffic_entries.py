@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from fake_voice._traffic_bodies import BadEntry, Headers, decode, unbase64
+from fake_voice._traffic_bodies import BadEntry, Headers, decode, header, unbase64
 
 RECORDING_FORMAT = "fake-voice-recording"
 RECORDING_VERSION = 1
@@ -125,12 +125,18 @@ def _har_entry(number: int, entry: Any) -> Recorded:
         if content.get("encoding") == "base64":
             raw = unbase64(raw, "response.content.text")
         body = decode(raw, headers)
+    request_headers = _header_list(request.get("headers"), "request.headers")
+    post = request.get("postData")
+    mime = post.get("mimeType") if isinstance(post, dict) else None
+    if isinstance(mime, str) and header(request_headers, "Content-Type") is None:
+        # Browsers may list the body's type only in postData: it decides how it is parsed.
+        request_headers += (("Content-Type", mime),)
     return Recorded(
         entry=number,
         method=_get(request, "method", str, "request"),
         url=_url(request, "url", "request"),
-        request_headers=_header_list(request.get("headers"), "request.headers"),
-        request_body=_har_post_data(request.get("postData")),
+        request_headers=request_headers,
+        request_body=_har_post_data(post),
         status=_get(response, "status", int, "response"),
         response_headers=headers,
         response_body=body,

@@ -383,3 +383,17 @@ def test_query_parameters_repeated_or_mistyped_are_all_reported(tmp_path: Path) 
             "Invalid value for parameter PageSize: must be a whole number from 1 to 1000",
         ),
     ]
+
+
+def test_a_post_body_whose_mime_type_is_not_a_form_carries_no_parameters(har: Path) -> None:
+    data = json.loads(har.read_text())
+    post = data["log"]["entries"][CREATE_TARGET - 1]["request"]["postData"]
+    assert post["text"] == "Target=sip%3Aa%40example.com&Priority=5"
+    post["mimeType"] = "text/plain"  # the request lists no Content-Type header of its own
+    har.write_text(json.dumps(data))
+
+    report = traffic.validate(har)
+
+    assert [(v.entry, v.pointer, v.message) for v in report.violations] == [
+        (CREATE_TARGET, "/Target", "Missing required parameter Target in the post body")
+    ]
