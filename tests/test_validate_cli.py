@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import vcr
+from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from fake_voice import FakeVoice, traffic
@@ -347,3 +349,26 @@ def test_a_vcrpy_cassette_of_the_fakes_traffic_is_checked_like_any_other(
     assert len(cassette) == 1
     assert cassette.requests[0].uri == "https://voice.twilio.com/v1/ConnectionPolicies"
     assert traffic.validate(path).ok
+
+
+def test_saved_traffic_leaves_out_exchanges_that_got_no_response(
+    fake_voice: FakeVoice, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policies = Client(ACCOUNT_SID, TOKEN).voice.v1.connection_policies
+    fake_voice.fail("CreateConnectionPolicy", error="connection")
+    with pytest.raises(requests.ConnectionError):
+        policies.create(friendly_name="lost")
+    fake_voice.fail("CreateConnectionPolicy", status=429)
+    with pytest.raises(TwilioRestException):
+        policies.create(friendly_name="throttled")
+    assert [exchange.status for exchange in fake_voice.requests] == [None, 429]
+    fake_voice.save_recording(tmp_path / "faults.json")
+    fake_voice.save_cassette(tmp_path / "faults.yaml")
+
+    code, out = run(capsys, str(tmp_path / "faults.json"), str(tmp_path / "faults.yaml"))
+
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        f"{tmp_path}/faults.json: fake-voice recording, 1 entry, valid",
+        f"{tmp_path}/faults.yaml: VCR.py cassette (YAML), 1 entry, valid",
+    ]
