@@ -19,8 +19,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check fake_voice tests benchmarks
 	$(BIN)/mypy
 
-pytest: $(STAMP) $(OPENAPI)
+pytest: $(STAMP) $(OPENAPI) tests/node/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Twilio's official Node client, which tests/test_server_node.py drives against the server.
+tests/node/node_modules/.installed: tests/node/package.json tests/node/package-lock.json
+	cd tests/node && npm ci --silent --no-audit --no-fund
+	touch $@
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_client.py

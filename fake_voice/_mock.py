@@ -39,9 +39,12 @@ from fake_voice._store import Clock
 from fake_voice._wire import Request, Response, TwilioError
 
 if TYPE_CHECKING:
+    import os
+
     from twilio.rest import Client as TwilioClient
 
     from fake_voice._direct import AsyncDirectHttpClient, DirectHttpClient
+    from fake_voice.server import Server
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -358,6 +361,35 @@ class FakeVoice:
 
         account = account_sid or self.options.account_sid
         dialing_permissions.set_high_risk_prefixes(self._core.store, account, iso_code, prefixes)
+
+    # -- state from elsewhere, and the fake over real HTTP -----------------------------
+
+    def load_state(self, state: Mapping[str, Any] | str | os.PathLike[str]) -> None:
+        """Replace every account's records with ``state``, as ``export_state()`` returned it,
+        or with the JSON file at the path ``state`` names.
+
+        All or nothing: the state is checked first (its shape, and every record fetched and
+        rendered by the fake's own rules on a trial copy), and a bad one raises
+        :class:`StateError` saying where and why, leaving the fake as it was. Recorded
+        exchanges, faults and the clock are kept.
+        """
+        from fake_voice import _state
+
+        data = _state.read(state)
+        _state.verify(self.options, data)
+        self._core.store.load(data)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0, *, timeout: float = 10.0) -> Server:
+        """Serve this fake over HTTP from a background thread; returns the running server.
+
+        ``port=0`` picks a free port; ``server.url`` says where it listens. Requests to the
+        server and to the in-process fake share one state. ``timeout`` is how long a
+        connection may stall mid-request. Use it as ``with voice.serve() as server:`` or
+        call ``server.stop()``.
+        """
+        from fake_voice.server import Server
+
+        return Server(self, host, port, timeout=timeout)
 
     # -- lifecycle ----------------------------------------------------------------------
 

@@ -1,0 +1,126 @@
+"""The control API: what a test drives the served fake with, under a prefix Twilio never uses.
+
+| method | path                       | does                                                  |
+|--------|----------------------------|-------------------------------------------------------|
+| GET    | /__fake_voice__/           | this table, as JSON                                   |
+| POST   | /__fake_voice__/reset      | forget every resource and recorded exchange (204)     |
+| GET    | /__fake_voice__/export     | every account's state as JSON (what load takes)       |
+| POST   | /__fake_voice__/load       | replace the state with the JSON body (204; 400 if bad)|
+| GET    | /__fake_voice__/requests   | every recorded exchange, oldest first, credentials    |
+|        |                            | redacted                                              |
+
+Answers are JSON; an error is ``{"message": ..., "status": ...}`` (not Twilio's envelope:
+these paths are the fake's own). There is no authentication: the server is for loopback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from fake_voice._store import StateError
+from fake_voice._wire import MultiDict, Response
+
+if TYPE_CHECKING:
+    from fake_voice._core import Exchange
+    from fake_voice._mock import FakeVoice
+
+PREFIX = "/__fake_voice__"
+
+Endpoint = Callable[["FakeVoice", bytes], Response]
+
+
+def _index(voice: FakeVoice, body: bytes) -> Response:
+    """This list of endpoints."""
+    endpoints = [
+        {"method": method, "path": f"{PREFIX}{path}", "description": endpoint.__doc__ or ""}
+        for (method, path), endpoint in ROUTES.items()
+    ]
+    return Response.json(200, {"endpoints": endpoints})
+
+
+def _reset(voice: FakeVoice, body: bytes) -> Response:
+    """Forget every resource and every recorded exchange."""
+    voice.reset()
+    return Response.empty(204)
+
+
+def _export(voice: FakeVoice, body: bytes) -> Response:
+    """Every account's records and extras, as load takes them."""
+    return Response.json(200, voice.export_state())
+
+
+def _load(voice: FakeVoice, body: bytes) -> Response:
+    """Replace the whole state with the JSON body (as export wrote it); all or nothing."""
+    try:
+        data = json.loads(body)
+    except ValueError as error:
+        return error_response(400, f"The body is not JSON: {error}")
+    try:
+        voice.load_state(data)
+    except StateError as error:
+        return error_response(400, f"The state was refused: {error}")
+    return Response.empty(204)
+
+
+def _requests(voice: FakeVoice, body: bytes) -> Response:
+    """Every exchange the fake recorded, oldest first, with credentials redacted."""
+    return Response.json(200, [exchange_json(exchange) for exchange in list(voice.requests)])
+
+
+ROUTES: dict[tuple[str, str], Endpoint] = {
+    ("GET", "/"): _index,
+    ("POST", "/reset"): _reset,
+    ("GET", "/export"): _export,
+    ("POST", "/load"): _load,
+    ("GET", "/requests"): _requests,
+    # Faults (failing the next matching Twilio requests) will be routed here too.
+}
+
+
+class Control:
+    def __init__(self, voice: FakeVoice) -> None:
+        self.voice = voice
+
+    def handle(self, method: str, path: str, body: bytes) -> Response:
+        path = path.rstrip("/") or "/"
+        endpoint = ROUTES.get((method, path))
+        if endpoint is not None:
+            return endpoint(self.voice, body)
+        allowed = sorted(m for (m, p) in ROUTES if p == path)
+        if allowed:
+            return error_response(
+                405, f"{method} is not allowed on {PREFIX}{path}", {"Allow": ", ".join(allowed)}
+            )
+        return error_response(404, f"{PREFIX}{path} is not part of the control API")
+
+    def error(self, status: int, message: str) -> Response:
+        return error_response(status, message)
+
+
+def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    return Response.json(status, {"message": message, "status": status}, headers=headers)
+
+
+def exchange_json(exchange: Exchange) -> dict[str, Any]:
+    """One recorded exchange as JSON: every field of :class:`Exchange`, converted."""
+    return {
+        field.name: _jsonable(getattr(exchange, field.name))
+        for field in dataclasses.fields(exchange)
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, MultiDict):
+        return {key: value.getlist(key) for key in value}
+    if isinstance(value, Mapping):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)

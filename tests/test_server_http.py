@@ -1,0 +1,263 @@
+"""Bad HTTP never takes the server down, and every answer on a Twilio path is Twilio's envelope.
+
+Raw sockets send what no client library would; each test then checks the server still
+answers a well-formed request and that the state did not change.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from fake_voice.server import Server, serve
+from tests.conftest import ACCOUNT_SID
+
+TIMEOUT = 0.5
+"""The server's idle timeout in these tests (seconds)."""
+LIMIT = 1024 * 1024
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    with serve(seed=3, timeout=TIMEOUT) as running:
+        running.voice.create("ConnectionPolicies", FriendlyName="kept", account_sid=ACCOUNT_SID)
+        before = running.voice.export_state()
+        yield running
+        assert running.voice.export_state() == before
+        assert still_serving(running)
+
+
+def still_serving(server: Server) -> bool:
+    response = requests.get(
+        f"{server.url}/v1/ConnectionPolicies", auth=(ACCOUNT_SID, "t"), timeout=5
+    )
+    return response.status_code == 200
+
+
+def envelope(status: int, code: int, message: str) -> dict[str, object]:
+    return {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
+
+
+def exchange(server: Server, data: bytes, wait: float = 5.0) -> tuple[str, dict[str, str], bytes]:
+    """Send raw bytes; the status line, headers and body the server answered before closing."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=wait) as sock:
+        sock.sendall(data)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines)
+    return status, headers, body
+
+
+def json_of(body: bytes) -> object:
+    return json.loads(body)
+
+
+@pytest.mark.parametrize(
+    ("request_line", "status", "code", "message"),
+    [
+        (b"GARBAGE", "400 Bad Request", 20001, "Bad request syntax ('GARBAGE')"),
+        (
+            b"GET /v1/ConnectionPolicies HTTP/1.1 extra",
+            "400 Bad Request",
+            20001,
+            "Bad request version ('extra')",
+        ),
+        (
+            b"GET /v1/ConnectionPolicies HTTP/9.9",
+            "505 HTTP Version Not Supported",
+            20500,
+            "Invalid HTTP version (9.9)",
+        ),
+        (
+            b"GET /v1/ConnectionPolicies",
+            "400 Bad Request",
+            20001,
+            "HTTP/0.9 requests are not supported",
+        ),
+        (
+            b"GET /" + b"a" * 70_000 + b" HTTP/1.1",
+            "414 Request-URI Too Long",
+            20001,
+            "Request-URI Too Long",
+        ),
+    ],
+)
+def test_malformed_request_lines_get_an_envelope(
+    server: Server, request_line: bytes, status: str, code: int, message: str
+) -> None:
+    line, headers, body = exchange(server, request_line + b"\r\n\r\n")
+    assert line == f"HTTP/1.1 {status}"
+    assert headers["Content-Type"] == "application/json; charset=utf-8"
+    assert headers["Connection"] == "close"
+    assert json_of(body) == envelope(int(status[:3]), code, message)
+
+
+def test_too_many_headers_get_an_envelope(server: Server) -> None:
+    data = b"GET /v1/ConnectionPolicies HTTP/1.1\r\n" + b"X-Filler: y\r\n" * 120 + b"\r\n"
+    line, _, body = exchange(server, data)
+    assert line == "HTTP/1.1 431 Request Header Fields Too Large"
+    assert json_of(body) == envelope(431, 20001, "Too many headers")
+
+
+def test_a_body_over_the_limit_gets_413(server: Server) -> None:
+    response = requests.post(
+        f"{server.url}/v1/ConnectionPolicies",
+        data=b"FriendlyName=" + b"a" * (2 * LIMIT),
+        auth=(ACCOUNT_SID, "t"),
+    )
+    assert response.status_code == 413
+    assert response.json() == envelope(
+        413, 20413, f"Request Entity Too Large: a request body may be at most {LIMIT} bytes"
+    )
+
+
+def test_a_chunked_body_over_the_limit_gets_413(server: Server) -> None:
+    chunks = (b"a" * 65536 for _ in range(LIMIT // 65536 + 1))
+    response = requests.post(
+        f"{server.url}/v1/ConnectionPolicies", data=chunks, auth=(ACCOUNT_SID, "t")
+    )
+    assert response.request.headers["Transfer-Encoding"] == "chunked"
+    assert response.status_code == 413
+    assert response.json()["code"] == 20413
+
+
+def test_a_body_of_exactly_the_limit_is_read_whole(server: Server) -> None:
+    body = b"FriendlyName=" + b"a" * (LIMIT - len(b"FriendlyName="))
+    response = requests.post(
+        f"{server.url}/v1/ConnectionPolicies", data=body, auth=(ACCOUNT_SID, "t")
+    )
+    assert response.json() == envelope(
+        400, 20001, "Invalid value for parameter FriendlyName: must be at most 255 characters long"
+    )
+
+
+def test_a_malformed_chunked_body_gets_400(server: Server) -> None:
+    data = (
+        b"POST /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\nzz\r\n"
+    )
+    line, _, body = exchange(server, data)
+    assert line == "HTTP/1.1 400 Bad Request"
+    assert json_of(body) == envelope(400, 20001, "The request body ended early or is malformed")
+
+
+def test_a_json_body_carries_no_form_parameters(server: Server) -> None:
+    policy = server.voice.list_all("ConnectionPolicies", account_sid=ACCOUNT_SID)[0]
+    response = requests.post(
+        f"{server.url}/v1/ConnectionPolicies/{policy['sid']}/Targets",
+        json={"Target": "sip:a@example.com"},
+        auth=(ACCOUNT_SID, "t"),
+    )
+    assert response.status_code == 400
+    assert response.json() == envelope(
+        400, 20001, "Missing required parameter Target in the post body"
+    )
+
+
+def test_a_host_header_no_url_can_hold_gets_400(server: Server) -> None:
+    data = b"GET /v1/ConnectionPolicies HTTP/1.1\r\nHost: a/b?c\r\n\r\n"
+    line, _, body = exchange(server, data)
+    assert line == "HTTP/1.1 400 Bad Request"
+    assert json_of(body) == envelope(
+        400, 20001, "The Host header 'a/b?c' is not a host name or address"
+    )
+
+
+def test_unknown_methods_and_paths_get_twilios_envelope(server: Server) -> None:
+    brew = requests.request("BREW", f"{server.url}/v1/ConnectionPolicies")
+    assert brew.status_code == 405
+    assert brew.headers["Allow"] == "GET, POST"
+    assert brew.json() == envelope(405, 20004, "Method not allowed")
+    missing = requests.get(f"{server.url}/v2/Nothing", auth=(ACCOUNT_SID, "t"))
+    assert missing.json() == envelope(
+        404, 20404, "The requested resource /v2/Nothing was not found"
+    )
+    root = requests.get(f"{server.url}/")
+    assert root.json() == envelope(404, 20404, "The requested resource / was not found")
+
+
+def test_bytes_outside_ascii_in_a_path_are_escaped_not_garbled(server: Server) -> None:
+    data = b"GET /v1/Conn\xff\xfe HTTP/1.1\r\nHost: x\r\nAuthorization: Basic eDp5\r\n\r\n"
+    line, _, body = exchange(server, data)
+    assert line == "HTTP/1.1 404 Not Found"
+    assert json_of(body) == envelope(404, 20404, "The requested resource /Conn%FF%FE was not found")
+
+
+def test_head_answers_headers_without_a_body(server: Server) -> None:
+    line, headers, body = exchange(
+        server, b"HEAD /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    assert line == "HTTP/1.1 405 Method Not Allowed"
+    assert headers["Content-Length"] == "113"
+    assert body == b""
+
+
+def test_a_delete_answers_204_without_a_body_or_length(server: Server) -> None:
+    made = server.voice.create("ConnectionPolicies", FriendlyName="gone", account_sid=ACCOUNT_SID)
+    response = requests.delete(
+        f"{server.url}/v1/ConnectionPolicies/{made['sid']}", auth=(ACCOUNT_SID, "t")
+    )
+    assert (response.status_code, response.content) == (204, b"")
+    assert "Content-Length" not in response.headers
+
+
+def test_a_stalled_client_blocks_no_one_and_is_cut_off(server: Server) -> None:
+    stalled = socket.create_connection(("127.0.0.1", server.port))
+    stalled.sendall(b"POST /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\n")  # and no more
+    started = time.monotonic()
+    assert still_serving(server)
+    assert time.monotonic() - started < TIMEOUT
+    stalled.settimeout(TIMEOUT * 10)
+    assert stalled.recv(1024) == b""  # the server closed it after its idle timeout
+    assert time.monotonic() - started >= TIMEOUT * 0.9
+    stalled.close()
+
+
+def test_a_body_that_stops_arriving_gets_408(server: Server) -> None:
+    data = (
+        b"POST /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\n"
+        b"Authorization: Basic eDp5\r\nContent-Length: 100\r\n\r\nFriendly"
+    )
+    line, _, body = exchange(server, data)
+    assert line == "HTTP/1.1 408 Request Timeout"
+    assert json_of(body) == envelope(
+        408, 20001, "Request Timeout: the request body stopped arriving"
+    )
+
+
+def test_many_stalled_clients_at_once_still_leave_room(server: Server) -> None:
+    stalled = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(30)]
+    for sock in stalled:
+        sock.sendall(b"GET /v1/Connection")
+    answers: list[bool] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(still_serving(server))) for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [True] * 8
+    for sock in stalled:
+        sock.close()
+
+
+def test_a_client_that_hangs_up_mid_request_leaves_the_server_serving(server: Server) -> None:
+    for partial in (b"POST /v1/Conn", b"POST /v1/ConnectionPolicies HTTP/1.1\r\nContent-Le"):
+        with socket.create_connection(("127.0.0.1", server.port)) as sock:
+            sock.sendall(partial)
+    assert still_serving(server)

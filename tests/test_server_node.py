@@ -1,0 +1,83 @@
+"""Twilio's official Node client (npm ``twilio``, pinned in tests/node/package.json) against
+the server: tests/node/connection_policies.js, and every line it prints.
+
+``make pytest`` installs tests/node/node_modules first (``npm ci``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from fake_voice.server import serve
+from tests.conftest import ACCOUNT_SID
+
+NODE_DIR = Path(__file__).parent / "node"
+
+
+def run_node(script: str, url: str) -> str:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("TWILIO_EDGE", "TWILIO_REGION", "HTTP_PROXY", "HTTPS_PROXY")
+    }
+    env.update(FAKE_VOICE_URL=url, TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN="token")
+    done = subprocess.run(
+        ["node", script], cwd=NODE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout
+
+
+def test_the_node_client_manages_policies_and_targets_on_the_server() -> None:
+    with serve(seed=1) as server:
+        output = run_node("connection_policies.js", server.url)
+        exchanges = list(server.voice.requests)
+    created = [e.json["sid"] for e in exchanges if e.operation == "CreateConnectionPolicy"]
+    targets = [
+        e.json["sid"]
+        for e in exchanges
+        if e.operation == "CreateConnectionPolicyTarget" and e.status == 201
+    ]
+    primary, backup = created
+    frankfurt, fallback = targets
+    policy_url = f"{server.url}/v1/ConnectionPolicies/{primary}"
+    assert output.splitlines() == [
+        f'created policy {primary} "Primary carrier"',
+        f"url {policy_url}",
+        f"targets link {policy_url}/Targets",
+        f'created policy {backup} "Backup carrier"',
+        f'fetched policy {primary} "Primary carrier" of {ACCOUNT_SID}',
+        f'listed policy {primary} "Primary carrier"',
+        f'listed policy {backup} "Backup carrier"',
+        f'updated policy {primary} "Primary carrier (EU)"',
+        f"created target {frankfurt} sip:sip-box.example.com:5060 priority=1 weight=20 "
+        f"enabled=true of {primary}",
+        f"created target {fallback} sip:fallback.example.com priority=10 weight=10 enabled=true",
+        f'fetched target "Frankfurt" {policy_url}/Targets/{frankfurt}',
+        f"updated target {frankfurt} sip:sip-box.example.com:5060 priority=5 weight=20 "
+        "enabled=false",
+        f"listed target {frankfurt} sip:sip-box.example.com:5060 priority=5 weight=20 "
+        "enabled=false",
+        f"listed target {fallback} sip:fallback.example.com priority=10 weight=10 enabled=true",
+        "refused 400 20001 Invalid value for parameter Target: must be a sip: URI "
+        "(sips: is not supported)",
+        "removed target true",
+        "removed policy true",
+        f"fetch after remove 404 20404 The requested resource /ConnectionPolicies/{primary} "
+        "was not found",
+        f'remaining {backup} "Backup carrier"',
+    ]
+    # The list of pageSize 1 followed next_page_url, and it led back to this server.
+    pages = [e.url for e in exchanges if e.operation == "ListConnectionPolicy"]
+    assert pages == [
+        f"{server.url}/v1/ConnectionPolicies?PageSize=1",
+        f"{server.url}/v1/ConnectionPolicies?PageSize=1&Page=1&PageToken=PA{primary}",
+        f"{server.url}/v1/ConnectionPolicies?PageSize=20",  # list({ limit: 20 })
+    ]
+    # What the Node client sent is what Twilio's form expects: PascalCase, booleans as text.
+    update = next(e for e in exchanges if e.operation == "UpdateConnectionPolicyTarget")
+    assert dict(update.form) == {"Enabled": "false", "Priority": "5"}
+    assert update.headers["User-Agent"].startswith("twilio-node/6.3.1 ")

@@ -1,0 +1,268 @@
+"""Loading state: ``voice.load_state()`` is the inverse of ``export_state()``, all or nothing."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+import fake_voice
+from fake_voice import FakeVoice
+from fake_voice._store import StateError
+from tests.conftest import ACCOUNT_SID, OTHER_ACCOUNT_SID
+
+State = dict[str, Any]
+
+
+def populated(seed: int = 1) -> FakeVoice:
+    """Two policies (one with two targets) in ACCOUNT_SID, one in OTHER_ACCOUNT_SID."""
+    voice = fake_voice.mock(seed=seed)
+    edge = voice.create("ConnectionPolicies", FriendlyName="edge", account_sid=ACCOUNT_SID)
+    voice.create("ConnectionPolicies", FriendlyName="core", account_sid=ACCOUNT_SID)
+    for target in ("sip:a@example.com", "sip:b@example.com"):
+        voice.create(
+            f"ConnectionPolicies/{edge['sid']}/Targets", Target=target, account_sid=ACCOUNT_SID
+        )
+    voice.create("ConnectionPolicies", FriendlyName="other", account_sid=OTHER_ACCOUNT_SID)
+    return voice
+
+
+def test_a_loaded_state_exports_exactly_as_it_was_exported() -> None:
+    state = populated().export_state()
+    voice = fake_voice.mock(seed=2)
+    voice.load_state(state)
+    assert voice.export_state() == state
+
+
+def test_loaded_records_are_served_in_their_order_on_the_callers_host() -> None:
+    source = populated()
+    voice = fake_voice.mock()
+    voice.load_state(source.export_state())
+    policies = voice.list_all("ConnectionPolicies", account_sid=ACCOUNT_SID)
+    assert [p["friendly_name"] for p in policies] == ["edge", "core"]
+    edge = policies[0]
+    assert edge["url"] == f"https://voice.twilio.com/v1/ConnectionPolicies/{edge['sid']}"
+    targets = voice.list_all(f"ConnectionPolicies/{edge['sid']}/Targets", account_sid=ACCOUNT_SID)
+    assert [t["target"] for t in targets] == ["sip:a@example.com", "sip:b@example.com"]
+    other = voice.list_all("ConnectionPolicies", account_sid=OTHER_ACCOUNT_SID)
+    assert [p["friendly_name"] for p in other] == ["other"]
+
+
+def test_loading_replaces_everything_that_was_there() -> None:
+    voice = fake_voice.mock()
+    voice.create("ConnectionPolicies", FriendlyName="gone", account_sid=ACCOUNT_SID)
+    voice.load_state({})
+    assert voice.export_state() == {}
+    assert voice.list_all("ConnectionPolicies", account_sid=ACCOUNT_SID) == []
+
+
+def test_new_records_never_reuse_a_loaded_sid() -> None:
+    # The same seed draws the same SIDs: without the loaded SIDs counted as issued, the
+    # first create after loading would repeat the first loaded SID.
+    state = populated(seed=5).export_state()
+    voice = fake_voice.mock(seed=5)
+    voice.load_state(state)
+    created = voice.create("ConnectionPolicies", FriendlyName="new", account_sid=ACCOUNT_SID)
+    loaded = {
+        record["sid"]
+        for account in state.values()
+        for records in account["collections"].values()
+        for record in records
+    }
+    assert created["sid"] not in loaded
+    assert len(voice.list_all("ConnectionPolicies", account_sid=ACCOUNT_SID)) == 3
+
+
+def test_loading_deletes_by_the_same_rules_afterwards() -> None:
+    voice = fake_voice.mock()
+    voice.load_state(populated().export_state())
+    edge = voice.list_all("ConnectionPolicies", account_sid=ACCOUNT_SID)[0]
+    voice.delete(f"ConnectionPolicies/{edge['sid']}", account_sid=ACCOUNT_SID)
+    assert list(voice.export_state()[ACCOUNT_SID]["collections"]) == ["connection_policies"]
+
+
+def test_state_loads_from_a_json_file(tmp_path: Path) -> None:
+    state = populated().export_state()
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(state), encoding="utf-8")
+    voice = fake_voice.mock()
+    voice.load_state(path)
+    assert voice.export_state() == state
+    other = fake_voice.mock()
+    other.load_state(str(path))
+    assert other.export_state() == state
+
+
+def test_a_loaded_state_is_a_copy_of_what_was_given() -> None:
+    state = populated().export_state()
+    voice = fake_voice.mock()
+    voice.load_state(state)
+    state[ACCOUNT_SID]["collections"]["connection_policies"][0]["friendly_name"] = "changed"
+    policies = voice.list_all("ConnectionPolicies", account_sid=ACCOUNT_SID)
+    assert policies[0]["friendly_name"] == "edge"
+
+
+def test_loading_keeps_recorded_exchanges_and_the_clock() -> None:
+    voice = fake_voice.mock(now=datetime(2024, 5, 1, 12, tzinfo=timezone.utc))
+    with voice:
+        requests.get("https://voice.twilio.com/v1/ConnectionPolicies", auth=(ACCOUNT_SID, "t"))
+    voice.load_state(populated().export_state())
+    assert [exchange.operation for exchange in voice.requests] == ["ListConnectionPolicy"]
+    assert voice.clock.now() == datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+
+
+def _policy(state: State) -> dict[str, Any]:
+    policy: dict[str, Any] = state[ACCOUNT_SID]["collections"]["connection_policies"][0]
+    return policy
+
+
+def _targets_key(state: State) -> str:
+    return next(k for k in state[ACCOUNT_SID]["collections"] if k.startswith("targets/"))
+
+
+def _set(key: str, value: object) -> Callable[[State], None]:
+    return lambda state: _policy(state).update({key: value})
+
+
+A = f"account {ACCOUNT_SID}"
+BAD_STATES: list[tuple[str, Callable[[State], object], str]] = [
+    (
+        "not an account sid",
+        lambda s: s.update({"AC123": {}}),
+        "'AC123' is not an account SID (AC and 32 hexadecimal digits)",
+    ),
+    (
+        "an account that is not an object",
+        lambda s: s.update({ACCOUNT_SID: []}),
+        f"{A} must be an object with collections and extras",
+    ),
+    (
+        "an unknown key in an account",
+        lambda s: s[ACCOUNT_SID].update(colections={}),
+        f"{A} has the unknown key 'colections'",
+    ),
+    (
+        "extras that are not an object",
+        lambda s: s[ACCOUNT_SID].update(extras=[]),
+        f"{A}: collections and extras must be objects",
+    ),
+    (
+        "a collection name with a space",
+        lambda s: s[ACCOUNT_SID]["collections"].update({"connection policies": []}),
+        f"{A}: 'connection policies' is not a collection name (kind or kind/parent)",
+    ),
+    (
+        "records that are not a list",
+        lambda s: s[ACCOUNT_SID]["collections"].update(connection_policies={}),
+        f"{A}: connection_policies must be a list of records",
+    ),
+    (
+        "a record without a sid",
+        lambda s: _policy(s).pop("sid"),
+        f"{A}: connection_policies[0] must be an object with a string sid",
+    ),
+    (
+        "a record given twice",
+        lambda s: s[ACCOUNT_SID]["collections"]["connection_policies"].append(_policy(s)),
+        f"{A}: connection_policies[2] repeats the sid {{sid}}",
+    ),
+    (
+        "a record of another account",
+        _set("account_sid", OTHER_ACCOUNT_SID),
+        f"{A}: connection_policies[0] belongs to account {OTHER_ACCOUNT_SID}",
+    ),
+    (
+        "a value JSON cannot hold",
+        lambda s: s[ACCOUNT_SID]["extras"].update(seen={1, 2}),
+        f"{A}: extras.seen holds a set, which JSON cannot hold",
+    ),
+    (
+        "a record without a url",
+        lambda s: _policy(s).pop("url"),
+        f"{A}: connection_policies[0] needs a url: the /v1/... path it is fetched at",
+    ),
+    (
+        "a wrong type",
+        _set("friendly_name", 5),
+        f"{A}: connection_policies[0] does not render by its schema at /friendly_name: "
+        "5 is not of type 'string', 'null'",
+    ),
+    (
+        "a property the resource does not have",
+        _set("colour", "red"),
+        f"{A}: connection_policies[0] does not render by its schema at /: "
+        "Additional properties are not allowed ('colour' was unexpected)",
+    ),
+    (
+        "targets of a policy that is missing",
+        lambda s: s[ACCOUNT_SID]["collections"].pop("connection_policies"),
+        f"{A}: {{targets}}[0] cannot be fetched at {{target_url}}: "
+        "The requested resource {target_path} was not found",
+    ),
+    (
+        "a kind the fake does not have",
+        lambda s: s[ACCOUNT_SID]["collections"].update(
+            widgets=[{"sid": "WI1", "url": "/v1/Widgets/WI1"}]
+        ),
+        f"{A}: widgets[0] cannot be fetched at /v1/Widgets/WI1: "
+        "The requested resource /Widgets/WI1 was not found",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [pytest.param(change, message, id=name) for name, change, message in BAD_STATES],
+)
+def test_bad_state_is_refused_whole_and_changes_nothing(
+    change: Callable[[State], object], message: str
+) -> None:
+    good = populated().export_state()
+    bad = copy.deepcopy(good)
+    change(bad)
+    voice = fake_voice.mock()
+    voice.create("ConnectionPolicies", FriendlyName="kept", account_sid=ACCOUNT_SID)
+    before = voice.export_state()
+
+    with pytest.raises(StateError) as refused:
+        voice.load_state(bad)
+
+    targets = _targets_key(good)
+    target_url = good[ACCOUNT_SID]["collections"][targets][0]["url"]
+    expected = message.format(
+        sid=_policy(good)["sid"],
+        targets=targets,
+        target_url=target_url,
+        target_path=target_url[3:],
+    )
+    assert str(refused.value) == expected
+    assert voice.export_state() == before
+
+
+def test_state_errors_are_value_errors() -> None:
+    assert issubclass(StateError, ValueError)
+
+
+def test_a_state_file_that_is_not_json_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_text("{not json", encoding="utf-8")
+    voice = fake_voice.mock()
+    with pytest.raises(StateError) as refused:
+        voice.load_state(path)
+    assert str(refused.value) == (
+        f"the state file {path} is not JSON: "
+        "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+    )
+
+
+def test_a_missing_state_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "missing.json"
+    with pytest.raises(StateError) as refused:
+        fake_voice.mock().load_state(path)
+    assert str(refused.value) == f"cannot read the state file {path}: No such file or directory"
