@@ -82,7 +82,30 @@ async def _request(
         return await _original(session, method, str_or_url, **kwargs)
     if session.closed:
         raise RuntimeError("Session is closed")
-    method = method.upper()
+    request = await _fake_request(session, method.upper(), url, kwargs)
+    try:
+        answer = fake._answer_twilio(request)
+    except _adapters.HostRefused as refused:
+        raise ClientConnectionError(str(refused)) from None
+    except TransportFault as fault:  # an injected failure, raised as aiohttp raises its kind
+        error = ServerTimeoutError if fault.kind == "timeout" else ClientConnectionError
+        raise error(str(fault)) from None
+    response = _client_response(session, request, answer)
+
+    raise_for_status = kwargs.get("raise_for_status")
+    if raise_for_status is None:
+        raise_for_status = session.raise_for_status
+    if callable(raise_for_status):
+        await raise_for_status(response)
+    elif raise_for_status:
+        response.raise_for_status()
+    return response
+
+
+async def _fake_request(
+    session: ClientSession, method: str, url: URL, kwargs: dict[str, Any]
+) -> Request:
+    """The request aiohttp would send for these arguments, as the fake reads it."""
     if kwargs.get("params"):
         url = url.extend_query(kwargs["params"])
     body, content_type = await _body(session, kwargs.get("data"), kwargs.get("json"))
@@ -97,25 +120,7 @@ async def _request(
         elif auth is not None:
             headers["Authorization"] = auth.encode()
     url = url.with_user(None)
-
-    request = Request(method, str(url), {str(k): v for k, v in headers.items()}, body)
-    try:
-        answer = fake._answer_twilio(request)
-    except _adapters.HostRefused as refused:
-        raise ClientConnectionError(str(refused)) from None
-    except TransportFault as fault:  # an injected failure, raised as aiohttp raises its kind
-        error = ServerTimeoutError if fault.kind == "timeout" else ClientConnectionError
-        raise error(str(fault)) from None
-    response = _client_response(session, method, url, headers, answer)
-
-    raise_for_status = kwargs.get("raise_for_status")
-    if raise_for_status is None:
-        raise_for_status = session.raise_for_status
-    if callable(raise_for_status):
-        await raise_for_status(response)
-    elif raise_for_status:
-        response.raise_for_status()
-    return response
+    return Request(method, str(url), {str(k): v for k, v in headers.items()}, body)
 
 
 def _twilio_url(session: ClientSession, str_or_url: Any) -> URL | None:
@@ -167,14 +172,11 @@ class _Sent:
         self.output_size = size
 
 
-def _client_response(
-    session: ClientSession,
-    method: str,
-    url: URL,
-    request_headers: CIMultiDict[str],
-    answer: Response,
-) -> ClientResponse:
+def _client_response(session: ClientSession, request: Request, answer: Response) -> ClientResponse:
+    """A real ``ClientResponse`` holding the fake's whole answer, as if read off the wire."""
     loop = asyncio.get_running_loop()
+    url, method = URL(request.url), request.method
+    request_headers: CIMultiDict[str] = CIMultiDict(request.headers)
     response_class: type[ClientResponse] = getattr(session, "_response_class", ClientResponse)
     offered: dict[str, Any] = {
         "writer": None,
@@ -184,7 +186,7 @@ def _client_response(
         "traces": [],
         "loop": loop,
         "session": session,
-        "stream_writer": _Sent(0),
+        "stream_writer": _Sent(len(request.body)),
     }
     # The constructor's keywords differ between aiohttp releases: give it those it takes.
     wanted = _keywords(response_class)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -334,3 +336,22 @@ def test_the_retrying_async_client_retries_twilio_errors_until_one_succeeds(
 
     assert [e.status for e in fake_voice.requests] == [503, 503, 201]
     assert fake_voice.requests[-1].json["sid"] == sid
+
+
+def test_without_aiohttp_the_fake_runs_and_patches_nothing() -> None:
+    script = """
+import sys
+sys.modules["aiohttp"] = None  # what an environment without aiohttp looks like to imports
+import fake_voice
+import requests
+with fake_voice.mock() as voice:
+    response = requests.post(
+        "https://voice.twilio.com/v1/ConnectionPolicies", auth=("AC" + "1" * 32, "t")
+    )
+print(response.status_code, len(voice.requests), "fake_voice._aiohttp" in sys.modules)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout == "201 1 False\n"
