@@ -28,7 +28,7 @@ tests/node/node_modules/.installed: tests/node/package.json tests/node/package-l
 	touch $@
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_client.py
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 install: $(STAMP)
 
