@@ -89,6 +89,8 @@ class Core:
     def reset(self) -> None:
         with self.store.lock:
             self.store.reset()
+            if self.options.state is not None:  # the world mock(state=...) started from
+                self.store.load(self.options.state)
             with self._log_lock:
                 self.requests.clear()
             self.faults.clear()

@@ -10,6 +10,7 @@ mock of the user's own.
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import re
@@ -506,11 +507,17 @@ def mock(
     account_sid: str = DEFAULT_ACCOUNT_SID,
     now: datetime | None = None,
     assert_all_faults_fired: bool = True,
+    state: Mapping[str, Any] | str | os.PathLike[str] | None = None,
 ) -> FakeVoice:
     """A new fake of voice.twilio.com, not yet started.
 
-    ``now`` freezes the fake's clock at that moment; see :class:`Options` for the rest.
+    ``now`` freezes the fake's clock at that moment. ``state`` is the world the fake starts
+    in and ``reset()`` returns to: what ``export_state()`` returned, or the path of a JSON
+    file of it (checked as ``load_state()`` checks it). See :class:`Options` for the rest.
     """
+    from fake_voice import _state
+
+    data = None if state is None else copy.deepcopy(_state.read(state))
     fake = FakeVoice(
         Options(
             seed=seed,
@@ -520,8 +527,11 @@ def mock(
             self_check=self_check,
             account_sid=account_sid,
             assert_all_faults_fired=assert_all_faults_fired,
+            state=data,
         )
     )
+    if data is not None:
+        fake.load_state(data)
     if now is not None:
         fake.clock.freeze(now)
     return fake

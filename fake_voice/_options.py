@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 DEFAULT_ACCOUNT_SID = "AC" + "0" * 32
 
@@ -26,6 +26,8 @@ class Options:
     assert_all_faults_fired: leaving the ``with`` block (or a test using the fixture)
         raises AssertionError if a fault set with ``voice.fail()`` fired fewer times than
         it was set for, unless that fault is ``optional``; False turns the check off.
+    state: the accounts and records the fake starts with and ``reset()`` returns to, as
+        ``export_state()`` returns them (``mock()`` also reads them from a JSON file).
     """
 
     seed: int | None = None
@@ -35,6 +37,7 @@ class Options:
     self_check: bool = True
     account_sid: str = DEFAULT_ACCOUNT_SID
     assert_all_faults_fired: bool = True
+    state: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.page_size_over_limit not in ("cap", "reject"):
