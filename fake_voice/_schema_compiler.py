@@ -60,6 +60,14 @@ _TYPES: Mapping[str, Check] = {
 }
 
 
+_PLAIN_CLASSES: Mapping[str, type] = {
+    "string": str,
+    "null": type(None),
+    "object": dict,
+    "array": list,
+}
+
+
 def _same(a: Any, b: Any) -> bool:
     """JSON equality: 1 == 1.0, but True is not 1."""
     if isinstance(a, bool) or isinstance(b, bool):
@@ -158,10 +166,8 @@ def _type(value: Any, _: Mapping[str, Any], __: Any) -> Check:
     names = [value] if isinstance(value, str) else list(value)
     if len(names) == 1:
         return _TYPES[names[0]]
-    if set(names) <= {"string", "null", "object", "array"}:  # no int/bool subtleties
-        classes = tuple(
-            {"string": str, "null": type(None), "object": dict, "array": list}[n] for n in names
-        )
+    if set(names) <= _PLAIN_CLASSES.keys():  # no int/bool subtleties: one isinstance call
+        classes = tuple(_PLAIN_CLASSES[name] for name in names)
         return lambda v: isinstance(v, classes)
     tests = tuple(_TYPES[name] for name in names)
     return lambda v: any(test(v) for test in tests)
