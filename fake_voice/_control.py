@@ -105,11 +105,13 @@ def error_response(status: int, message: str, headers: Mapping[str, str] | None 
 
 
 def exchange_json(exchange: Exchange) -> dict[str, Any]:
-    """One recorded exchange as JSON: every field of :class:`Exchange`, converted."""
-    return {
+    """One recorded exchange as JSON: every public field of :class:`Exchange`, and its body."""
+    fields = {
         field.name: _jsonable(getattr(exchange, field.name))
         for field in dataclasses.fields(exchange)
+        if not field.name.startswith("_")
     }
+    return {**fields, "json": exchange.json}
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,26 +11,25 @@ import json
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from faker import Faker
 
-from fake_voice import _schemas
 from fake_voice._faults import Fault, Faults, TransportFault
 from fake_voice._options import Options
+from fake_voice._pages import Page
 from fake_voice._routes import Call, Operation, Router
+from fake_voice._schemas import SchemaViolation, check_response
 from fake_voice._store import Clock, Store
-from fake_voice._wire import JSON, MultiDict, Request, Response, TwilioError
+from fake_voice._wire import JSON, Encoded, MultiDict, Request, Response, TwilioError
 from fake_voice.resources import all_handlers
 
 _ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}\Z")
 _REDACTED = "[redacted]"
-
-
-class SchemaViolation(AssertionError):
-    """The fake built a response its own schemas refuse: a bug in fake_voice, never in you."""
+_UNPARSED: Any = object()
+__all__ = ["Core", "Exchange", "SchemaViolation"]
 
 
 @dataclass(frozen=True)
@@ -46,8 +45,6 @@ class Exchange:
     """Request headers, with credentials redacted."""
     status: int | None
     """The HTTP status, or None for an injected connection error or timeout."""
-    json: JSON
-    """The response body, parsed (None for an empty body)."""
     operation: str | None
     """Twilio's operationId (``CreateConnectionPolicy``), or None if no route matched."""
     account_sid: str | None
@@ -58,6 +55,16 @@ class Exchange:
     """The response body exactly as sent (what a cassette stores)."""
     fault: Fault | None = None
     """The injected fault that answered this request, if one did."""
+    _parsed: JSON = field(default=_UNPARSED, repr=False, compare=False)
+
+    @property
+    def json(self) -> JSON:
+        """The response body, parsed (None for an empty body): parsed on first use, so
+        what a test reads is its own copy, never shared with the fake's state."""
+        if self._parsed is _UNPARSED:
+            parsed = json.loads(self.response_body) if self.response_body else None
+            object.__setattr__(self, "_parsed", parsed)
+        return self._parsed
 
 
 def _unauthorized() -> TwilioError:
@@ -125,17 +132,11 @@ class Core:
                     query=request.query,
                 )
                 body = operation.handler(call)
-            response = (
-                Response.empty(operation.status)
-                if body is None
-                else Response.json(operation.status, body)
-            )
-            if self.options.self_check:
-                self._self_check(operation, response)
+            response = _respond(operation, body, self.options.self_check)
         except TwilioError as error:
             response = error.response()
             if self.options.self_check:
-                _check("error.json", response.data, f"{request.method} {request.path}")
+                check_response("error.json", response.data, f"{request.method} {request.path}")
         except TransportFault:
             self._record(request, form, None, operation, account, fault)
             raise
@@ -145,7 +146,7 @@ class Core:
             response.status,
             {**response.headers, "Twilio-Request-Id": request_id},
             response.body,
-            response.data,
+            response.parsed,
         )
         if as_account is None:
             self._record(request, form, response, operation, account, fault)
@@ -169,10 +170,6 @@ class Core:
             raise _unauthorized()
         return account
 
-    def _self_check(self, operation: Operation, response: Response) -> None:
-        if operation.response is not None:
-            _check(operation.response, response.data, operation.name)
-
     def _record(
         self,
         request: Request,
@@ -182,10 +179,11 @@ class Core:
         account: str | None,
         fault: Fault | None,
     ) -> None:
-        headers = {
-            key: (_REDACTED if key.lower() == "authorization" else value)
-            for key, value in request.headers.items()
-        }
+        headers = dict(request.headers)
+        if request.header("Authorization") is not None:
+            for key in headers:
+                if key.lower() == "authorization":
+                    headers[key] = _REDACTED
         exchange = Exchange(
             method=request.method.upper(),
             url=request.url,
@@ -194,7 +192,6 @@ class Core:
             form=form,
             headers=headers,
             status=response.status if response else None,
-            json=response.data if response else None,
             operation=operation.name if operation else None,
             account_sid=account,
             response_headers=dict(response.headers) if response else {},
@@ -206,16 +203,23 @@ class Core:
             self.requests.append(exchange)
 
 
-def _check(schema: str, data: Any, where: str) -> None:
-    if _schemas.is_valid(schema)(data):
-        return
-    error = next(iter(_schemas.validator(schema).iter_errors(data)), None)
-    if error is not None:
-        pointer = "/" + "/".join(str(p) for p in error.absolute_path)
-        raise SchemaViolation(
-            f"fake_voice answered {where} with a body that {schema} refuses at {pointer}: "
-            f"{error.message}\nbody: {json.dumps(data)[:2000]}"
-        )
+def _respond(operation: Operation, body: Any, self_check: bool) -> Response:
+    """The success response for what a handler returned, checked against its schema.
+
+    ``Encoded`` bodies and the encoded items of a ``Page`` were checked when they were
+    encoded; everything else is checked here.
+    """
+    if body is None:
+        return Response.empty(operation.status)
+    if isinstance(body, Page):
+        if self_check and operation.response is not None:
+            check_response(operation.response, body.unchecked(), operation.name)
+        return Response.encoded(operation.status, body.encode())
+    if isinstance(body, Encoded):
+        return Response.encoded(operation.status, body)
+    if self_check and operation.response is not None:
+        check_response(operation.response, body, operation.name)
+    return Response.json(operation.status, body)
 
 
 @cache

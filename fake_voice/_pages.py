@@ -10,14 +10,33 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from fake_voice._routes import Call
-from fake_voice._wire import JSON, TwilioError, bad_request
+from fake_voice._wire import JSON, Encoded, TwilioError, bad_request, encode_json
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Page:
+    """A list page: its items (each already ``Encoded``, or data yet to check) and ``meta``."""
+
+    key: str
+    items: list[Any]
+    meta: dict[str, JSON]
+
+    def unchecked(self) -> dict[str, JSON]:
+        """The page as data, with only the items nobody has checked against a schema yet."""
+        return {self.key: [i for i in self.items if not isinstance(i, Encoded)], "meta": self.meta}
+
+    def encode(self) -> bytes:
+        items = b",".join(i if isinstance(i, Encoded) else encode_json(i) for i in self.items)
+        key = encode_json(self.key)
+        return b"{" + key + b":[" + items + b'],"meta":' + encode_json(self.meta) + b"}"
 
 
 def _place(item: tuple[str, int, Any]) -> int:
@@ -43,7 +62,7 @@ def paginate(
     position: Callable[[str], int | None],
     render: Callable[[Any], JSON],
     filters: Sequence[tuple[str, str]] = (),
-) -> dict[str, JSON]:
+) -> Page:
     """One page of ``items`` as Twilio's list body.
 
     ``items`` are ``(token key, place, item)`` triples in ascending place; ``position`` gives
@@ -77,15 +96,13 @@ def paginate(
 
     next_url = url(page + 1, "PA" + chosen[-1][0]) if chosen and end < len(items) else None
     previous_url = url(page - 1, "PB" + chosen[0][0]) if chosen and page > 0 else None
-    return {
-        key: [render(item) for _, _, item in chosen],
-        "meta": {
-            "first_page_url": url(0, None),
-            "key": key,
-            "next_page_url": next_url,
-            "page": page,
-            "page_size": size,
-            "previous_page_url": previous_url,
-            "url": url(page, token),
-        },
+    meta: dict[str, JSON] = {
+        "first_page_url": url(0, None),
+        "key": key,
+        "next_page_url": next_url,
+        "page": page,
+        "page_size": size,
+        "previous_page_url": previous_url,
+        "url": url(page, token),
     }
+    return Page(key, [render(item) for _, _, item in chosen], meta)

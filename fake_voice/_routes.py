@@ -61,6 +61,12 @@ def _compile(template: str) -> re.Pattern[str]:
     return re.compile("^" + _PARAM.sub(r"(?P<\1>[^/]+)", template) + "$")
 
 
+def _segment(path: str) -> str:
+    """``ConnectionPolicies`` of ``/v1/ConnectionPolicies/NY.../Targets``."""
+    parts = path.split("/", 3)
+    return parts[2] if len(parts) > 2 else ""
+
+
 class Router:
     def __init__(self, handlers: Mapping[str, Handler]) -> None:
         table = _schemas.operations()
@@ -79,11 +85,15 @@ class Router:
                 handler=handlers[name],
                 pattern=_compile(str(spec["path"])),
             )
-        self._ordered = sorted(self.operations.values(), key=lambda op: (op.template, op.method))
+        # Operations by the path's first segment after the version ("ConnectionPolicies"),
+        # so a request tries a handful of patterns rather than all of them.
+        self._by_segment: dict[str, list[Operation]] = {}
+        for operation in sorted(self.operations.values(), key=lambda op: (op.template, op.method)):
+            self._by_segment.setdefault(_segment(operation.template), []).append(operation)
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
         allowed: list[str] = []
-        for operation in self._ordered:
+        for operation in self._by_segment.get(_segment(path), ()):
             found = operation.pattern.match(path)
             if found is None:
                 continue

@@ -67,6 +67,23 @@ def is_valid(name: str) -> Check:
         return validator(name).is_valid
 
 
+class SchemaViolation(AssertionError):
+    """The fake built a response its own schemas refuse: a bug in fake_voice, never in you."""
+
+
+def check_response(schema: str, data: Any, where: str) -> None:
+    """Raise :class:`SchemaViolation` unless ``data`` conforms to the schema ``schema``."""
+    if is_valid(schema)(data):
+        return
+    error = next(iter(validator(schema).iter_errors(data)), None)
+    if error is not None:
+        pointer = "/" + "/".join(str(p) for p in error.absolute_path)
+        raise SchemaViolation(
+            f"fake_voice answered {where} with a body that {schema} refuses at {pointer}: "
+            f"{error.message}\nbody: {json.dumps(data)[:2000]}"
+        )
+
+
 def _resolve(schema: Mapping[str, JSON], resolver: Any) -> tuple[Mapping[str, JSON], Any]:
     """Follow a chain of ``$ref`` to the schema that holds the keywords."""
     while "$ref" in schema:

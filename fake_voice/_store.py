@@ -10,6 +10,8 @@ from typing import Any, overload
 
 from faker import Faker
 
+from fake_voice._wire import Encoded
+
 Record = dict[str, Any]
 
 
@@ -210,6 +212,8 @@ class Store:
         self.faker = faker
         self.clock = clock
         self.sids = SidFactory(faker)
+        self.encoded: dict[str, dict[str, tuple[Record, Encoded]]] = {}
+        """Rendered records by SID and host, with the record each was rendered from."""
         self.accounts: dict[str, Account] = {}
 
     def account(self, sid: str) -> Account:
@@ -221,6 +225,7 @@ class Store:
     def reset(self) -> None:
         with self.lock:
             self.accounts.clear()
+            self.encoded.clear()
 
     def export(self) -> dict[str, Any]:
         """Every account that holds anything; one a refused request merely named is left out."""
@@ -256,6 +261,7 @@ class Store:
                     sids[record_sid] = sid
         with self.lock:
             self.accounts.clear()
+            self.encoded.clear()
             self.accounts.update(accounts)
             self.sids._issued.update(sids)
 

@@ -183,18 +183,46 @@ def parse_pairs(text: str) -> MultiDict:
         raise bad_request("The request parameters are not valid UTF-8 form data") from None
 
 
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_json(data: JSON) -> bytes:
+    return _ENCODER.encode(data).encode("utf-8")
+
+
+class Encoded(bytes):
+    """A JSON body already encoded and already checked against its schema: sent as it is."""
+
+
+_UNPARSED: Any = object()
+
+
 @dataclass(frozen=True)
 class Response:
     status: int
     headers: Mapping[str, str]
     body: bytes
-    data: JSON = None
+    parsed: JSON = field(default=_UNPARSED, repr=False, compare=False)
+    """The body as data, if the maker had it; otherwise :attr:`data` parses ``body`` once."""
+
+    @property
+    def data(self) -> JSON:
+        if self.parsed is _UNPARSED:
+            object.__setattr__(self, "parsed", json.loads(self.body) if self.body else None)
+        return self.parsed
 
     @classmethod
     def json(cls, status: int, data: JSON, *, headers: Mapping[str, str] | None = None) -> Response:
-        all_headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return cls(status, all_headers, body, data)
+        all_headers = {"Content-Type": JSON_CONTENT_TYPE, **(headers or {})}
+        return cls(status, all_headers, encode_json(data), data)
+
+    @classmethod
+    def encoded(cls, status: int, body: bytes) -> Response:
+        """A response whose body is already JSON; its data is parsed only if someone asks."""
+        return cls(status, {"Content-Type": JSON_CONTENT_TYPE}, body)
 
     @classmethod
     def empty(cls, status: int, *, headers: Mapping[str, str] | None = None) -> Response:

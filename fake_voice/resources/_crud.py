@@ -14,8 +14,9 @@ from typing import Any
 
 from fake_voice._pages import paginate
 from fake_voice._routes import Call, Handler
+from fake_voice._schemas import check_response
 from fake_voice._store import Collection, Record, format_date
-from fake_voice._wire import JSON, not_found
+from fake_voice._wire import JSON, Encoded, encode_json, not_found
 
 Rule = Callable[[Call, Record, "Record | None"], None]
 Cascade = Callable[[Call, Record], None]
@@ -38,6 +39,8 @@ class Kind:
     collection_path: str
     """e.g. ``/v1/ConnectionPolicies/{parent}/Targets``; ``{parent}`` is the parent's SID."""
     fields: tuple[Field, ...]
+    schema: str
+    """The resource schema under ``schemas/`` that every rendered record must satisfy."""
     parent_key: str = ""
     """The parent kind's collection name, for nested resources."""
     parent_field: str = ""
@@ -59,6 +62,23 @@ class Kind:
         if self.links:
             body["links"] = {name: f"{url}/{sub}" for name, sub in self.links.items()}
         return body
+
+    def encoded(self, call: Call, record: Record) -> Encoded:
+        """The record as the caller's host sees it, encoded and checked once per version.
+
+        Records are never changed in place (an update stores a new dict), so the cache
+        entry is valid exactly while it holds the very record stored now.
+        """
+        by_host = call.store.encoded.setdefault(record["sid"], {})
+        cached = by_host.get(call.base_url)
+        if cached is not None and cached[0] is record:
+            return cached[1]
+        body = self.render(record, call.base_url)
+        if call.options.self_check:
+            check_response(self.schema, body, call.operation.name)
+        encoded = Encoded(encode_json(body))
+        by_host[call.base_url] = (record, encoded)
+        return encoded
 
     def parent_of(self, call: Call) -> str:
         """The parent SID in the path, after checking the parent exists (else 404)."""
@@ -103,10 +123,10 @@ class Kind:
     def create(self, call: Call) -> JSON:
         record = self.new_record(call, self.given(call))
         self.collection(call, record.get(self.parent_field, "")).add(record)
-        return self.render(record, call.base_url)
+        return self.encoded(call, record)
 
     def fetch(self, call: Call) -> JSON:
-        return self.render(self.find(call)[1], call.base_url)
+        return self.encoded(call, self.find(call)[1])
 
     def list(self, call: Call) -> JSON:
         collection = self.collection(call, self.parent_of(call))
@@ -115,7 +135,7 @@ class Kind:
             self.key,
             collection.in_order(),
             collection.positions.get,
-            lambda record: self.render(record, call.base_url),
+            lambda record: self.encoded(call, record),
         )
 
     def update(self, call: Call) -> JSON:
@@ -124,13 +144,14 @@ class Kind:
         for rule in self.rules:
             rule(call, record, old)
         collection.records[record["sid"]] = record
-        return self.render(record, call.base_url)
+        return self.encoded(call, record)
 
     def delete(self, call: Call) -> JSON:
         collection, record = self.find(call)
         for cascade in self.on_delete:
             cascade(call, record)
         del collection.records[record["sid"]]
+        call.store.encoded.pop(record["sid"], None)
         return None
 
 

@@ -41,9 +41,10 @@ def clear_references(kind_key: str, field: str) -> Cascade:
     """A cascade: ``kind_key`` records whose ``field`` names the deleted record get null there."""
 
     def clear(call: Call, deleted: Record) -> None:
-        for record in call.account.collection(kind_key):
+        records = call.account.collection(kind_key).records
+        for sid, record in list(records.items()):
             if record.get(field) == deleted["sid"]:
-                record[field] = None
+                records[sid] = {**record, field: None}  # a new dict: records never change in place
 
     return clear
 

@@ -22,6 +22,7 @@ BYOC_TRUNKS = Kind(
     key="byoc_trunks",
     prefix="BY",
     collection_path="/v1/ByocTrunks",
+    schema="resources/byoc_trunk.json",
     fields=(
         Field("FriendlyName", "friendly_name"),
         Field("VoiceUrl", "voice_url"),

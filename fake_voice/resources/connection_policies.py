@@ -21,6 +21,7 @@ CONNECTION_POLICIES = Kind(
     key="connection_policies",
     prefix="NY",
     collection_path="/v1/ConnectionPolicies",
+    schema="resources/connection_policy.json",
     fields=(Field("FriendlyName", "friendly_name"),),
     links={"targets": "Targets"},
     on_delete=(_delete_targets, clear_references("byoc_trunks", "connection_policy_sid")),

@@ -20,6 +20,7 @@ IP_RECORDS = Kind(
     key="ip_records",
     prefix="IL",
     collection_path="/v1/IpRecords",
+    schema="resources/ip_record.json",
     fields=(
         Field("FriendlyName", "friendly_name"),
         Field("IpAddress", "ip_address"),

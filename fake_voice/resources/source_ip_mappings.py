@@ -17,6 +17,7 @@ SOURCE_IP_MAPPINGS = Kind(
     key="source_ip_mappings",
     prefix="IB",
     collection_path="/v1/SourceIpMappings",
+    schema="resources/source_ip_mapping.json",
     fields=(
         Field("IpRecordSid", "ip_record_sid"),
         Field("SipDomainSid", "sip_domain_sid"),

@@ -14,6 +14,7 @@ TARGETS = Kind(
     key="targets",
     prefix="NE",
     collection_path="/v1/ConnectionPolicies/{parent}/Targets",
+    schema="resources/connection_policy_target.json",
     fields=(
         Field("FriendlyName", "friendly_name"),
         Field("Target", "target"),
