@@ -163,3 +163,29 @@ def test_unicode_names_round_trip(client: Client) -> None:
 
     assert len(name) == 255
     assert client.voice.v1.connection_policies(policy.sid).fetch().friendly_name == name
+
+
+def test_changing_a_recorded_body_changes_nothing_the_fake_answers_later(
+    fake_voice: FakeVoice, client: Client
+) -> None:
+    policy = client.voice.v1.connection_policies.create(friendly_name="edge")
+    client.voice.v1.connection_policies.list()
+    fake_voice.requests[-1].json["connection_policies"][0]["friendly_name"] = "tampered"
+    fake_voice.requests[0].json["friendly_name"] = "tampered"
+
+    assert client.voice.v1.connection_policies(policy.sid).fetch().friendly_name == "edge"
+    assert client.voice.v1.connection_policies.list()[0].friendly_name == "edge"
+
+
+def test_one_record_read_through_two_hosts_carries_each_hosts_urls(
+    fake_voice: FakeVoice, client: Client
+) -> None:
+    policy = client.voice.v1.connection_policies.create(friendly_name="edge")
+    regional = Client(ACCOUNT_SID, "token", edge="sydney", region="au1")
+
+    far = regional.voice.v1.connection_policies(policy.sid).fetch()
+    near = client.voice.v1.connection_policies(policy.sid).fetch()
+
+    assert far.url == f"https://voice.sydney.au1.twilio.com/v1/ConnectionPolicies/{policy.sid}"
+    assert near.url == f"https://voice.twilio.com/v1/ConnectionPolicies/{policy.sid}"
+    assert [p.url for p in regional.voice.v1.connection_policies.list()] == [far.url]
