@@ -180,7 +180,9 @@ class Core:
         fault: Fault | None,
     ) -> None:
         headers = dict(request.headers)
-        if request.header("Authorization") is not None:
+        if "Authorization" in headers:  # how every client spells it; others are rarer
+            headers["Authorization"] = _REDACTED
+        elif request.header("Authorization") is not None:
             for key in headers:
                 if key.lower() == "authorization":
                     headers[key] = _REDACTED

@@ -459,20 +459,17 @@ class FakeVoice:
         return cast(F, run)
 
     def _on_twilio(self, prepared: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        url = str(prepared.url)
+        """The ``responses`` callback for every request to a ``*.twilio.com`` host."""
         request = Request(
             method=str(prepared.method),
-            url=url,
+            url=str(prepared.url),
             headers=dict(prepared.headers),
             body=_body_bytes(prepared.body),
         )
-        if not _VOICE_HOST.match(request.host):
-            raise requests.ConnectionError(
-                f"fake_voice refused {prepared.method} {url}: it serves only voice.twilio.com "
-                "and its regional hosts, and lets no request for another Twilio host reach "
-                "the network."
-            )
-        response = self._core.handle(request)
+        try:
+            response = self._answer_twilio(request)
+        except _adapters.HostRefused as refused:
+            raise requests.ConnectionError(str(refused)) from None
         return response.status, dict(response.headers), response.body
 
 
