@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import requests
 
-from fake_voice._wire import TwilioError
+from fake_voice._wire import TwilioError, v1_path
 
 TransportError = Literal["connection", "timeout"]
 _TRANSPORT_ERRORS = ("connection", "timeout")
@@ -36,10 +36,8 @@ _CODES = {400: 20001, 401: 20003, 405: 20004}
 @cache
 def _glob(pattern: str) -> re.Pattern[str]:
     # `*` matches within one path segment, `**` across segments; nothing else is special.
-    # "/v1/" may be left out, as in direct calls (_mock imports this module, hence here).
-    from fake_voice._mock import _v1_path
-
-    parts = re.split(r"(\*\*|\*)", _v1_path(pattern))
+    # "/v1/" may be left out, as in direct calls.
+    parts = re.split(r"(\*\*|\*)", v1_path(pattern))
     regex = "".join(
         ".*" if part == "**" else "[^/]*" if part == "*" else re.escape(part) for part in parts
     )

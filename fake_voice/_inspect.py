@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fake_voice._faults import Matcher
-from fake_voice._wire import MultiDict
+from fake_voice._wire import MultiDict, form_value
 
 if TYPE_CHECKING:
     from fake_voice._core import Exchange
@@ -27,14 +27,12 @@ def _has(sent: MultiDict, wanted: Params) -> bool:
     A single value must be among the values sent for its key; a list or tuple must be
     exactly the values sent, in order. Python values compare as direct calls send them.
     """
-    from fake_voice._mock import _form_value as _text  # _mock imports this module
-
     for key, value in wanted.items():
         values = sent.getlist(key)
         if isinstance(value, (list, tuple)):
-            if values != [_text(item) for item in value]:
+            if values != [form_value(item) for item in value]:
                 return False
-        elif _text(value) not in values:
+        elif form_value(value) not in values:
             return False
     return True
 

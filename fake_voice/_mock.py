@@ -37,7 +37,7 @@ from fake_voice._faults import (
 from fake_voice._inspect import Filter, expect
 from fake_voice._options import DEFAULT_ACCOUNT_SID, Options
 from fake_voice._store import Clock
-from fake_voice._wire import Request, Response, TwilioError
+from fake_voice._wire import Request, Response, TwilioError, form_value, v1_path
 
 if TYPE_CHECKING:
     import os
@@ -292,8 +292,8 @@ class FakeVoice:
         for 204) or raises :class:`TwilioError` with Twilio's status, code and message.
         """
         account = account_sid or self.options.account_sid
-        url = _DIRECT_BASE + _v1_path(path)
-        pairs = [(key, _form_value(value)) for key, value in (params or {}).items()]
+        url = _DIRECT_BASE + v1_path(path)
+        pairs = [(key, form_value(value)) for key, value in (params or {}).items()]
         method = method.upper()
         if method in ("GET", "DELETE"):
             if pairs:
@@ -471,17 +471,6 @@ class FakeVoice:
         except _adapters.HostRefused as refused:
             raise requests.ConnectionError(str(refused)) from None
         return response.status, dict(response.headers), response.body
-
-
-def _v1_path(path: str) -> str:
-    path = path.lstrip("/")
-    return "/" + (path if path.startswith("v1/") else "v1/" + path)
-
-
-def _form_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _body_bytes(body: object) -> bytes:

@@ -173,6 +173,19 @@ class Request:
         return Credentials(username, password)
 
 
+def v1_path(path: str) -> str:
+    """``/v1/ConnectionPolicies`` from that or from ``ConnectionPolicies``, as users write it."""
+    path = path.lstrip("/")
+    return "/" + (path if path.startswith("v1/") else "v1/" + path)
+
+
+def form_value(value: object) -> str:
+    """A Python value as a form string, as the official client sends it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def parse_pairs(text: str) -> MultiDict:
     """Parse a query string or form body, keeping repeated keys (never ``dict(parse_qsl())``)."""
     if not text:
