@@ -8,6 +8,10 @@
 | POST   | /__fake_voice__/load       | replace the state with the JSON body (204; 400 if bad)|
 | GET    | /__fake_voice__/requests   | every recorded exchange, oldest first, credentials    |
 |        |                            | redacted                                              |
+| GET    | /__fake_voice__/faults     | every fault set, with how often each fired            |
+| POST   | /__fake_voice__/faults     | set a fault: the JSON body holds voice.fail()'s       |
+|        |                            | keywords (201 with the fault; 400 if bad)             |
+| DELETE | /__fake_voice__/faults     | remove every fault (204)                              |
 
 Answers are JSON; an error is ``{"message": ..., "status": ...}`` (not Twilio's envelope:
 these paths are the fake's own). There is no authentication: the server is for loopback.
@@ -70,13 +74,41 @@ def _requests(voice: FakeVoice, body: bytes) -> Response:
     return Response.json(200, [exchange_json(exchange) for exchange in list(voice.requests)])
 
 
+def _faults(voice: FakeVoice, body: bytes) -> Response:
+    """Every fault set, in order, with how often each has fired."""
+    return Response.json(200, [fault.to_dict() for fault in voice.faults])
+
+
+def _fail(voice: FakeVoice, body: bytes) -> Response:
+    """Set a fault; the JSON body holds the keywords of voice.fail() (operation, status...)."""
+    try:
+        keywords = json.loads(body)
+    except ValueError as error:
+        return error_response(400, f"The body is not JSON: {error}")
+    if not isinstance(keywords, dict):
+        return error_response(400, "The body must be a JSON object of voice.fail() keywords")
+    try:
+        fault = voice.fail(**keywords)
+    except (TypeError, ValueError) as error:
+        return error_response(400, f"The fault was refused: {error}")
+    return Response.json(201, fault.to_dict())
+
+
+def _clear_faults(voice: FakeVoice, body: bytes) -> Response:
+    """Remove every fault."""
+    voice.clear_faults()
+    return Response.empty(204)
+
+
 ROUTES: dict[tuple[str, str], Endpoint] = {
     ("GET", "/"): _index,
     ("POST", "/reset"): _reset,
     ("GET", "/export"): _export,
     ("POST", "/load"): _load,
     ("GET", "/requests"): _requests,
-    # Faults (failing the next matching Twilio requests) will be routed here too.
+    ("GET", "/faults"): _faults,
+    ("POST", "/faults"): _fail,
+    ("DELETE", "/faults"): _clear_faults,
 }
 
 

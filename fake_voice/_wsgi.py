@@ -25,6 +25,7 @@ from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wsgi import get_input_stream
 
 from fake_voice._control import PREFIX, Control
+from fake_voice._faults import TransportFault
 from fake_voice._wire import Request, Response, TwilioError
 
 if TYPE_CHECKING:
@@ -59,12 +60,22 @@ def transport_error(status: int, message: str) -> TwilioError:
     return TwilioError(status, code, message)
 
 
-class App:
-    """The WSGI application serving one fake."""
+class _Dropped(ConnectionError):
+    """An injected transport fault: Werkzeug takes a ConnectionError from the application
+    for a dropped connection, so the client gets no answer at all."""
 
-    def __init__(self, voice: FakeVoice) -> None:
+
+class App:
+    """The WSGI application serving one fake.
+
+    ``stall`` is how long an injected timeout holds the connection before dropping it: the
+    server's idle timeout, longer than a client that is meant to time out will wait.
+    """
+
+    def __init__(self, voice: FakeVoice, stall: float = 10.0) -> None:
         self.voice = voice
         self.control = Control(voice)
+        self.stall = stall
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO") or "/")
@@ -87,6 +98,10 @@ class App:
             return self.voice.handle(request)
         except TwilioError as error:
             return error.response()
+        except TransportFault as fault:
+            if fault.kind == "timeout":
+                time.sleep(self.stall)
+            raise _Dropped(f"injected {fault.kind} fault") from None
         except Exception as error:  # a fake_voice bug: answer, log, and keep serving
             log.exception("fake_voice failed on %s", environ.get("PATH_INFO"))
             return transport_error(500, f"fake_voice failed: {error}").response()

@@ -47,7 +47,7 @@ class Server:
     ) -> None:
         self.voice = voice
         self.host = host
-        self._server = _make_server(App(voice), host, port, timeout)
+        self._server = _make_server(App(voice, stall=timeout), host, port, timeout)
         self.port: int = self._server.port
         self.url = f"http://{_url_host(host)}:{self.port}"
         self._stopped = False

@@ -41,15 +41,6 @@ def http(server: Server) -> requests.Session:
     return session
 
 
-def envelope(status: int, code: int, message: str) -> dict[str, object]:
-    return {
-        "code": code,
-        "message": message,
-        "more_info": f"https://www.twilio.com/docs/errors/{code}",
-        "status": status,
-    }
-
-
 # -- the Python API ---------------------------------------------------------------------
 
 
@@ -313,15 +304,18 @@ def test_control_index_lists_the_endpoints(server: Server) -> None:
         ("GET", f"{CONTROL}/export"),
         ("POST", f"{CONTROL}/load"),
         ("GET", f"{CONTROL}/requests"),
+        ("GET", f"{CONTROL}/faults"),
+        ("POST", f"{CONTROL}/faults"),
+        ("DELETE", f"{CONTROL}/faults"),
     ]
     assert requests.get(f"{server.url}{CONTROL}").json() == response.json()
 
 
 def test_control_answers_unknown_paths_and_wrong_methods(server: Server) -> None:
-    missing = requests.get(f"{server.url}{CONTROL}/faults")
+    missing = requests.get(f"{server.url}{CONTROL}/nothing")
     assert missing.status_code == 404
     assert missing.json() == {
-        "message": f"{CONTROL}/faults is not part of the control API",
+        "message": f"{CONTROL}/nothing is not part of the control API",
         "status": 404,
     }
     wrong = requests.get(f"{server.url}{CONTROL}/reset")
@@ -363,3 +357,59 @@ def test_the_readme_python_example_runs() -> None:
             f"{server.url}/v1/ConnectionPolicies", auth=(server.voice.options.account_sid, "t")
         )
         assert page.json()["connection_policies"][0]["friendly_name"] == "seeded"
+
+
+# -- faults over HTTP -----------------------------------------------------------------------
+
+
+def test_a_fault_set_through_the_control_api_answers_twilios_429(
+    served: Client, server: Server
+) -> None:
+    set_fault = requests.post(
+        f"{server.url}{CONTROL}/faults",
+        json={"operation": "CreateConnectionPolicy", "status": 429, "retry_after": 3},
+    )
+
+    assert set_fault.status_code == 201
+    assert set_fault.json()["operation"] == "CreateConnectionPolicy"
+    with pytest.raises(TwilioRestException) as caught:
+        served.voice.v1.connection_policies.create(friendly_name="edge")
+    assert (caught.value.status, caught.value.code) == (429, 20429)
+    assert served.voice.v1.connection_policies.create(friendly_name="edge").friendly_name == "edge"
+    listed = requests.get(f"{server.url}{CONTROL}/faults").json()
+    assert [(f["operation"], f["status"], f["fired"]) for f in listed] == [
+        ("CreateConnectionPolicy", 429, 1)
+    ]
+
+
+def test_an_injected_connection_error_drops_the_connection_unanswered(server: Server) -> None:
+    server.voice.fail("ListConnectionPolicy", error="connection")
+
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{server.url}/v1/ConnectionPolicies", auth=(ACCOUNT_SID, "t"))
+    answered = requests.get(f"{server.url}/v1/ConnectionPolicies", auth=(ACCOUNT_SID, "t"))
+    assert answered.status_code == 200
+    assert [e.status for e in server.voice.requests] == [None, 200]
+
+
+def test_an_injected_timeout_stalls_until_the_client_gives_up() -> None:
+    with serve(timeout=2.0) as server:
+        server.voice.fail("ListConnectionPolicy", error="timeout")
+
+        with pytest.raises(requests.ReadTimeout):
+            requests.get(
+                f"{server.url}/v1/ConnectionPolicies", auth=(ACCOUNT_SID, "t"), timeout=0.3
+            )
+        assert server.voice.faults[0].fired == 1
+
+
+def test_control_faults_refuses_bad_keywords_and_clears(server: Server) -> None:
+    unknown = requests.post(f"{server.url}{CONTROL}/faults", json={"operation": "Nope"})
+    extra = requests.post(f"{server.url}{CONTROL}/faults", json={"colour": "red"})
+    not_object = requests.post(f"{server.url}{CONTROL}/faults", json=[1])
+    requests.post(f"{server.url}{CONTROL}/faults", json={"status": 503, "optional": True})
+    cleared = requests.delete(f"{server.url}{CONTROL}/faults")
+
+    assert [r.status_code for r in (unknown, extra, not_object, cleared)] == [400, 400, 400, 204]
+    assert unknown.json()["message"].startswith("The fault was refused: ")
+    assert server.voice.faults == []
