@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fake_voice._core import Exchange, SchemaViolation
+from fake_voice._faults import Fault
 from fake_voice._mock import FakeVoice, mock
 from fake_voice._options import Options
 from fake_voice._store import StateError
@@ -12,6 +13,7 @@ from fake_voice.server import Server, serve
 __all__ = [
     "Exchange",
     "FakeVoice",
+    "Fault",
     "MultiDict",
     "Options",
     "SchemaViolation",
