@@ -1,6 +1,8 @@
 # Two entry points a fresh clone needs: `make demo` and `make test`. Everything they need
 # is installed here, into .venv/ and .cache/, from the package registries.
 PYTHON ?= python3
+# The suite runs in two pytest-xdist workers (the machine has two cores); override to debug.
+PYTEST_ARGS ?= -n 2
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
