@@ -29,14 +29,14 @@ from fake_voice._wire import MultiDict, Response
 
 if TYPE_CHECKING:
     from fake_voice._core import Exchange
-    from fake_voice._mock import FakeVoice
+    from fake_voice._handle import Handle
 
 PREFIX = "/__fake_voice__"
 
-Endpoint = Callable[["FakeVoice", bytes], Response]
+Endpoint = Callable[["Handle", bytes], Response]
 
 
-def _index(voice: FakeVoice, body: bytes) -> Response:
+def _index(voice: Handle, body: bytes) -> Response:
     """This list of endpoints."""
     endpoints = [
         {"method": method, "path": f"{PREFIX}{path}", "description": endpoint.__doc__ or ""}
@@ -45,18 +45,18 @@ def _index(voice: FakeVoice, body: bytes) -> Response:
     return Response.json(200, {"endpoints": endpoints})
 
 
-def _reset(voice: FakeVoice, body: bytes) -> Response:
+def _reset(voice: Handle, body: bytes) -> Response:
     """Forget every resource and every recorded exchange."""
     voice.reset()
     return Response.empty(204)
 
 
-def _export(voice: FakeVoice, body: bytes) -> Response:
+def _export(voice: Handle, body: bytes) -> Response:
     """Every account's records and extras, as load takes them."""
     return Response.json(200, voice.export_state())
 
 
-def _load(voice: FakeVoice, body: bytes) -> Response:
+def _load(voice: Handle, body: bytes) -> Response:
     """Replace the whole state with the JSON body (as export wrote it); all or nothing."""
     try:
         data = json.loads(body)
@@ -69,17 +69,17 @@ def _load(voice: FakeVoice, body: bytes) -> Response:
     return Response.empty(204)
 
 
-def _requests(voice: FakeVoice, body: bytes) -> Response:
+def _requests(voice: Handle, body: bytes) -> Response:
     """Every exchange the fake recorded, oldest first, with credentials redacted."""
     return Response.json(200, [exchange_json(exchange) for exchange in list(voice.requests)])
 
 
-def _faults(voice: FakeVoice, body: bytes) -> Response:
+def _faults(voice: Handle, body: bytes) -> Response:
     """Every fault set, in order, with how often each has fired."""
     return Response.json(200, [fault.to_dict() for fault in voice.faults])
 
 
-def _fail(voice: FakeVoice, body: bytes) -> Response:
+def _fail(voice: Handle, body: bytes) -> Response:
     """Set a fault; the JSON body holds the keywords of voice.fail() (operation, status...)."""
     try:
         keywords = json.loads(body)
@@ -94,7 +94,7 @@ def _fail(voice: FakeVoice, body: bytes) -> Response:
     return Response.json(201, fault.to_dict())
 
 
-def _clear_faults(voice: FakeVoice, body: bytes) -> Response:
+def _clear_faults(voice: Handle, body: bytes) -> Response:
     """Remove every fault."""
     voice.clear_faults()
     return Response.empty(204)
@@ -113,7 +113,7 @@ ROUTES: dict[tuple[str, str], Endpoint] = {
 
 
 class Control:
-    def __init__(self, voice: FakeVoice) -> None:
+    def __init__(self, voice: Handle) -> None:
         self.voice = voice
 
     def handle(self, method: str, path: str, body: bytes) -> Response:

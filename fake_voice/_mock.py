@@ -17,52 +17,29 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
-from urllib.parse import urlencode, urlsplit
 
 import requests
 import responses
 from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
 
-from fake_voice import _adapters
-from fake_voice._core import Core, Exchange
-from fake_voice._faults import (
-    Fault,
-    Matcher,
-    TransportError,
-    check_operation,
-    path_fields,
-    unmet_message,
-)
-from fake_voice._inspect import Filter, expect
+from fake_voice import _adapters, _state
+from fake_voice._handle import Handle
 from fake_voice._options import DEFAULT_ACCOUNT_SID, Options
-from fake_voice._store import Clock
-from fake_voice._wire import Request, Response, TwilioError, form_value, v1_path
+from fake_voice._wire import Request
 
 if TYPE_CHECKING:
     import os
 
-    from twilio.rest import Client as TwilioClient
-
-    from fake_voice._direct import AsyncDirectHttpClient, DirectHttpClient
-    from fake_voice.server import Server
-
 F = TypeVar("F", bound=Callable[..., Any])
 
-_TWILIO_URL = re.compile(
-    r"^https?://(?:[^/?#]*\.)?twilio\.com(?::[0-9]+)?(?:[/?#]|$)", re.IGNORECASE
-)
-_NOT_TWILIO_URL = re.compile(
-    r"^(?!https?://(?:[^/?#]*\.)?twilio\.com(?::[0-9]+)?(?:[/?#]|$))", re.IGNORECASE
-)
-# voice.twilio.com, voice.{region}.twilio.com and voice.{edge}.{region}.twilio.com.
-_VOICE_HOST = re.compile(r"^voice(?:\.[a-z0-9-]+){0,2}\.twilio\.com(?::[0-9]+)?$", re.IGNORECASE)
-_DIRECT_BASE = "https://voice.twilio.com"
-_FORM = "application/x-www-form-urlencoded"
+_TWILIO = r"https?://(?:[^/?#]*\.)?twilio\.com(?::[0-9]+)?(?:[/?#]|$)"
+_TWILIO_URL = re.compile(f"^{_TWILIO}", re.IGNORECASE)
+_NOT_TWILIO_URL = re.compile(f"^(?!{_TWILIO})", re.IGNORECASE)
 _METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS")
 
 
-class FakeVoice:
+class FakeVoice(Handle):
     """A stateful fake of voice.twilio.com, and the handle a test inspects it through.
 
     Use it as a context manager (``with fake_voice.mock() as voice``), as a decorator on
@@ -71,326 +48,9 @@ class FakeVoice:
     """
 
     def __init__(self, options: Options) -> None:
-        self._core = Core(options)
+        super().__init__(options)
         self._depth = 0
         self._interceptor: responses.RequestsMock | None = None
-
-    # -- what a test reads and drives -------------------------------------------------
-
-    @property
-    def options(self) -> Options:
-        return self._core.options
-
-    @property
-    def seed(self) -> int | None:
-        return self._core.seed
-
-    @property
-    def requests(self) -> list[Exchange]:
-        """Every exchange the fake answered, oldest first."""
-        return self._core.requests
-
-    @property
-    def clock(self) -> Clock:
-        """The fake's clock: ``freeze()``, ``set()``, ``advance()``, ``unfreeze()``."""
-        return self._core.clock
-
-    # -- faults and inspection (rules in _faults.py and _inspect.py) ------------------
-
-    def fail(
-        self,
-        operation: str | None = None,
-        *,
-        method: str | None = None,
-        path: str | re.Pattern[str] | None = None,
-        sid: str | None = None,
-        status: int | None = None,
-        code: int | None = None,
-        message: str | None = None,
-        retry_after: int | None = None,
-        error: TransportError | None = None,
-        times: int | None = 1,
-        optional: bool = False,
-    ) -> Fault:
-        """Make the next ``times`` matching requests fail (``times=None``: every one).
-
-        Match by ``operation`` (Twilio's operationId), ``method``, ``path`` (exact, a glob
-        with ``*`` / ``**``, or a compiled regex) and ``sid`` (a segment of the path). The
-        answer is ``status`` (default 500) in Twilio's envelope with ``code`` (default
-        20000 + status) and ``message`` (default the status phrase), plus ``Retry-After``
-        (default 1 for a 429); or, with ``error="connection"`` / ``"timeout"``, the
-        ``requests`` exception a real transport raises. Faults set earlier are used up
-        first, so ``fail(status=429)`` then ``fail(error="timeout")`` fails in that order.
-        """
-        when = self._filter(operation, method=method, path=path, sid=sid).when
-        fault = Fault(when, status, code, message, retry_after, error, times, optional)
-        return self._core.faults.add(fault)
-
-    @property
-    def faults(self) -> list[Fault]:
-        """Every fault set on this fake, in order, with how often each has ``fired``."""
-        return self._core.faults.all()
-
-    def clear_faults(self) -> None:
-        self._core.faults.clear()
-
-    def assert_all_faults_fired(self) -> None:
-        """AssertionError naming every non-optional fault that fired fewer times than set."""
-        unmet = self._core.faults.unmet()
-        if unmet:
-            raise AssertionError(unmet_message(unmet))
-
-    def _check_faults_at_end(self) -> None:
-        # What a clean exit from `with` and the fixture's teardown after a passing test run.
-        if self.options.assert_all_faults_fired:
-            self.assert_all_faults_fired()
-
-    def calls(
-        self,
-        operation: str | None = None,
-        *,
-        method: str | None = None,
-        path: str | re.Pattern[str] | None = None,
-        sid: str | None = None,
-        form: Mapping[str, object] | None = None,
-        query: Mapping[str, object] | None = None,
-        status: int | None = None,
-    ) -> list[Exchange]:
-        """The recorded exchanges that match every filter given, oldest first.
-
-        ``form`` / ``query``: each value must be among those sent for its key (a list:
-        exactly the values sent, in order). Other filters work as in :meth:`fail`.
-        """
-        wanted = self._filter(
-            operation, method=method, path=path, sid=sid, form=form, query=query, status=status
-        )
-        return wanted.select(self.requests)
-
-    def assert_called(self, operation: str | None = None, **filters: Any) -> list[Exchange]:
-        """The matching exchanges (filters as :meth:`calls`); AssertionError if there is none."""
-        return self._expect(operation, filters, None)
-
-    def assert_called_once(self, operation: str | None = None, **filters: Any) -> Exchange:
-        """The one matching exchange; AssertionError if there are none or several."""
-        return self._expect(operation, filters, 1)[0]
-
-    def assert_not_called(self, operation: str | None = None, **filters: Any) -> None:
-        self._expect(operation, filters, 0)
-
-    def _expect(
-        self, operation: str | None, filters: dict[str, Any], count: int | None
-    ) -> list[Exchange]:
-        return expect(self.requests, self._filter(operation, **filters), count=count)
-
-    def _filter(
-        self,
-        operation: str | None,
-        *,
-        path: str | re.Pattern[str] | None = None,
-        form: Mapping[str, object] | None = None,
-        query: Mapping[str, object] | None = None,
-        status: int | None = None,
-        **when: str | None,
-    ) -> Filter:
-        check_operation(operation, self._core.router.operations)
-        matcher = Matcher(operation=operation, **path_fields(path), **when)
-        return Filter(matcher, form, query, status)
-
-    def reset(self) -> None:
-        """Forget every resource and every recorded exchange."""
-        self._core.reset()
-
-    def save_cassette(self, path: Any) -> None:
-        """Write every recorded exchange to ``path`` (a str or os.PathLike) as a VCR.py cassette.
-
-        YAML, as vcrpy and pytest-recording read and replay it; Authorization headers and
-        URL passwords are left out. ``fake-voice validate`` checks it like any cassette.
-        """
-        from fake_voice._traffic_write import write_cassette
-
-        write_cassette(list(self.requests), path)
-
-    def save_recording(self, path: Any) -> None:
-        """Write every recorded exchange to ``path`` as a fake-voice recording (JSON, versioned).
-
-        The format is described in ``fake_voice._traffic_write``; credentials are left out.
-        """
-        from fake_voice._traffic_write import write_recording
-
-        write_recording(list(self.requests), path)
-
-    def export_state(self) -> dict[str, Any]:
-        """A deep copy of every account's stored records, as JSON-ready data."""
-        return self._core.store.export()
-
-    # -- direct clients: the official client on this fake, without HTTP (see _direct.py) --
-
-    def client(
-        self, account_sid: str | None = None, auth_token: str = "token", **options: Any
-    ) -> TwilioClient:
-        """An official ``twilio.rest.Client`` whose requests go straight to this fake.
-
-        Same answers, errors, pages and recorded exchanges as over HTTP, without the HTTP
-        stack (several times faster), whether or not the fake is started. ``account_sid``
-        defaults to the fake's ``account_sid`` option; ``options`` go to ``Client``
-        (``region=``, ``edge=``...).
-        """
-        return self._twilio_client(account_sid, auth_token, self.http_client(), options)
-
-    def async_client(
-        self, account_sid: str | None = None, auth_token: str = "token", **options: Any
-    ) -> TwilioClient:
-        """Like :meth:`client`, for the ``*_async`` methods (``create_async``...); no aiohttp."""
-        return self._twilio_client(account_sid, auth_token, self.async_http_client(), options)
-
-    def _twilio_client(
-        self, account_sid: str | None, token: str, http: object, options: dict[str, Any]
-    ) -> TwilioClient:
-        from twilio.rest import Client
-
-        untyped: Any = Client  # twilio ships no type information for its constructor
-        username = account_sid or self.options.account_sid
-        client: TwilioClient = untyped(username, token, http_client=http, **options)
-        return client
-
-    def http_client(self) -> DirectHttpClient:
-        """A twilio ``HttpClient`` calling this fake, for a ``Client`` built your own way."""
-        from fake_voice._direct import DirectHttpClient
-
-        return DirectHttpClient(self._answer_twilio)
-
-    def async_http_client(self) -> AsyncDirectHttpClient:
-        """A twilio ``AsyncHttpClient`` calling this fake (no aiohttp involved)."""
-        from fake_voice._direct import AsyncDirectHttpClient
-
-        return AsyncDirectHttpClient(self._answer_twilio)
-
-    def _answer_twilio(self, request: Request) -> Response:
-        """Answer what an adapter caught for a Twilio host (the aiohttp patch, direct clients)."""
-        if not _VOICE_HOST.match(request.host):
-            raise _adapters.HostRefused(request.method, request.url)
-        return self._core.handle(request)
-
-    def handle(self, request: Request) -> Response:
-        """Answer one transport-neutral request (what every adapter calls)."""
-        return self._core.handle(request)
-
-    # -- direct calls: seed and read state by the same rules as over HTTP -------------
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, object] | None = None,
-        *,
-        account_sid: str | None = None,
-    ) -> Any:
-        """Send one request straight to the fake, with no HTTP and no recording.
-
-        ``path`` is ``/v1/ConnectionPolicies`` or just ``ConnectionPolicies``; ``params`` take
-        Twilio's names (``FriendlyName``) and Python values. Returns the parsed body (None
-        for 204) or raises :class:`TwilioError` with Twilio's status, code and message.
-        """
-        account = account_sid or self.options.account_sid
-        url = _DIRECT_BASE + v1_path(path)
-        pairs = [(key, form_value(value)) for key, value in (params or {}).items()]
-        method = method.upper()
-        if method in ("GET", "DELETE"):
-            if pairs:
-                url += ("&" if "?" in url else "?") + urlencode(pairs)
-            body = b""
-        else:
-            body = urlencode(pairs).encode("utf-8")
-        request = Request(method, url, {"Content-Type": _FORM}, body)
-        response = self._core.handle(request, as_account=account)
-        if response.status >= 400:
-            raise TwilioError(response.status, response.data["code"], response.data["message"])
-        return response.data
-
-    def create(self, path: str, *, account_sid: str | None = None, **params: object) -> Any:
-        """Create a resource: ``voice.create("ConnectionPolicies", FriendlyName="edge")``."""
-        return self.call("POST", path, params, account_sid=account_sid)
-
-    def fetch(self, path: str, *, account_sid: str | None = None) -> Any:
-        return self.call("GET", path, account_sid=account_sid)
-
-    def update(self, path: str, *, account_sid: str | None = None, **params: object) -> Any:
-        return self.call("POST", path, params, account_sid=account_sid)
-
-    def delete(self, path: str, *, account_sid: str | None = None) -> None:
-        self.call("DELETE", path, account_sid=account_sid)
-
-    def list_all(
-        self, path: str, *, account_sid: str | None = None, **filters: object
-    ) -> list[Any]:
-        """Every record of a list, following its pages: ``voice.list_all("ConnectionPolicies")``."""
-        page = self.call("GET", path, filters, account_sid=account_sid)
-        records: list[Any] = list(page[page["meta"]["key"]])
-        while page["meta"]["next_page_url"]:
-            next_url = urlsplit(page["meta"]["next_page_url"])
-            page = self.call("GET", f"{next_url.path}?{next_url.query}", account_sid=account_sid)
-            records.extend(page[page["meta"]["key"]])
-        return records
-
-    def add_archived_call(
-        self, date: str, sid: str | None = None, *, account_sid: str | None = None
-    ) -> str:
-        """Archive a call for Bulk Export, so ``DELETE /v1/Archives/{date}/Calls/{sid}`` finds it.
-
-        ``date`` is ``YYYY-MM-DD`` (a ``datetime.date`` works too); a new CA SID is drawn
-        unless ``sid`` is given. Returns the SID; raises ValueError for a malformed date or
-        SID, or a call already archived under that date.
-        """
-        from fake_voice.resources import archived_calls
-
-        account = account_sid or self.options.account_sid
-        return archived_calls.add_archived_call(self._core.store, account, date, sid)
-
-    def set_high_risk_prefixes(
-        self,
-        iso_code: str,
-        prefixes: list[str] | tuple[str, ...],
-        *,
-        account_sid: str | None = None,
-    ) -> None:
-        """Set the high-risk special prefixes a country lists (``["+37181", "+3719000"]``).
-
-        Replaces the country's earlier prefixes for that account; an empty list clears them.
-        Raises ValueError for an unknown country or a prefix not under its calling code.
-        """
-        from fake_voice.resources import dialing_permissions
-
-        account = account_sid or self.options.account_sid
-        dialing_permissions.set_high_risk_prefixes(self._core.store, account, iso_code, prefixes)
-
-    # -- state from elsewhere, and the fake over real HTTP -----------------------------
-
-    def load_state(self, state: Mapping[str, Any] | str | os.PathLike[str]) -> None:
-        """Replace every account's records with ``state``, as ``export_state()`` returned it,
-        or with the JSON file at the path ``state`` names.
-
-        All or nothing: the state is checked first (its shape, and every record fetched and
-        rendered by the fake's own rules on a trial copy), and a bad one raises
-        :class:`StateError` saying where and why, leaving the fake as it was. Recorded
-        exchanges, faults and the clock are kept.
-        """
-        from fake_voice import _state
-
-        data = _state.read(state)
-        _state.verify(self.options, data)
-        self._core.store.load(data)
-
-    def serve(self, host: str = "127.0.0.1", port: int = 0, *, timeout: float = 10.0) -> Server:
-        """Serve this fake over HTTP from a background thread; returns the running server.
-
-        ``port=0`` picks a free port; ``server.url`` says where it listens. Requests to the
-        server and to the in-process fake share one state. ``timeout`` is how long a
-        connection may stall mid-request. Use it as ``with voice.serve() as server:`` or
-        call ``server.stop()``.
-        """
-        from fake_voice.server import Server
-
-        return Server(self, host, port, timeout=timeout)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -501,7 +161,6 @@ def mock(
     in and ``reset()`` returns to: what ``export_state()`` returned, or the path of a JSON
     file of it (checked as ``load_state()`` checks it). See :class:`Options` for the rest.
     """
-    from fake_voice import _state
 
     data = None if state is None else copy.deepcopy(_state.read(state))
     fake = FakeVoice(

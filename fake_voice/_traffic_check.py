@@ -15,9 +15,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from fake_voice import _schemas
 from fake_voice._core import _router as router
-from fake_voice._mock import _VOICE_HOST
 from fake_voice._routes import Operation
 from fake_voice._traffic_entries import Recorded
+from fake_voice._wire import VOICE_HOST as _VOICE_HOST
 from fake_voice._wire import Request, TwilioError
 
 _MAX_MESSAGE = 300

@@ -9,12 +9,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 JSON = Any
+
+DIRECT_BASE = "https://voice.twilio.com"
+"""Where direct calls on the handle say they were sent."""
+VOICE_HOST = re.compile(r"^voice(?:\.[a-z0-9-]+){0,2}\.twilio\.com(?::[0-9]+)?$", re.IGNORECASE)
+"""voice.twilio.com, voice.{region}.twilio.com and voice.{edge}.{region}.twilio.com."""
 
 
 class MultiDict(Mapping[str, str]):

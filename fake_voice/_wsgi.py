@@ -31,7 +31,7 @@ from fake_voice._wire import Request, Response, TwilioError
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-    from fake_voice._mock import FakeVoice
+    from fake_voice._handle import Handle
 
 log = logging.getLogger("fake_voice.server")
 
@@ -72,7 +72,7 @@ class App:
     server's idle timeout, longer than a client that is meant to time out will wait.
     """
 
-    def __init__(self, voice: FakeVoice, stall: float = 10.0) -> None:
+    def __init__(self, voice: Handle, stall: float = 10.0) -> None:
         self.voice = voice
         self.control = Control(voice)
         self.stall = stall

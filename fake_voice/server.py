@@ -22,7 +22,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from fake_voice._wsgi import App, handler_class
 
 if TYPE_CHECKING:
-    from fake_voice._mock import FakeVoice
+    from fake_voice._handle import Handle
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_TIMEOUT = 10.0
@@ -39,7 +39,7 @@ class Server:
 
     def __init__(
         self,
-        voice: FakeVoice,
+        voice: Handle,
         host: str = DEFAULT_HOST,
         port: int = 0,
         *,
