@@ -16,31 +16,17 @@ import os
 import re
 import statistics
 import time
-from collections.abc import Callable
 
 import responses
+from operations import ACCOUNT, OPERATIONS, Operation
 from twilio.rest import Client
 
 import fake_voice
 
-ACCOUNT = "AC" + "1" * 32
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 ROUNDS = 15 if QUICK else 60
 CALLS = 20 if QUICK else 50
 TARGET = 1.2
-
-Operation = Callable[[Client, str], object]
-OPERATIONS: dict[str, Operation] = {
-    "create policy": lambda c, sid: c.voice.v1.connection_policies.create(friendly_name="b"),
-    "fetch policy": lambda c, sid: c.voice.v1.connection_policies(sid).fetch(),
-    "update policy": lambda c, sid: c.voice.v1.connection_policies(sid).update(friendly_name="u"),
-    "list policies (1 page of 20)": lambda c, sid: c.voice.v1.connection_policies.page(
-        page_size=20
-    ),
-    "create target": lambda c, sid: c.voice.v1.connection_policies(sid).targets.create(
-        target="sip:a@example.com", priority=1
-    ),
-}
 
 
 def stub(sid: str, bodies: dict[str, object]) -> responses.RequestsMock:

@@ -19,30 +19,21 @@ import os
 import pstats
 import statistics
 import time
-from collections.abc import Callable
 
+from operations import ACCOUNT, Operation
+from operations import OPERATIONS as COMMON
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 import fake_voice
 
-ACCOUNT = "AC" + "1" * 32
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 ROUNDS = 5 if QUICK else 15
 CALLS = 40 if QUICK else 200
 TARGET = 5.0
 
-Operation = Callable[[Client, str], object]
 OPERATIONS: dict[str, Operation] = {
-    "create policy": lambda c, sid: c.voice.v1.connection_policies.create(friendly_name="b"),
-    "fetch policy": lambda c, sid: c.voice.v1.connection_policies(sid).fetch(),
-    "update policy": lambda c, sid: c.voice.v1.connection_policies(sid).update(friendly_name="u"),
-    "list policies (1 page of 20)": lambda c, sid: c.voice.v1.connection_policies.page(
-        page_size=20
-    ),
-    "create target": lambda c, sid: c.voice.v1.connection_policies(sid).targets.create(
-        target="sip:a@example.com", priority=1
-    ),
+    **COMMON,
     "fetch missing policy (404)": lambda c, sid: missing(c),
 }
 

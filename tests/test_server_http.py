@@ -17,6 +17,7 @@ import requests
 
 from fake_voice.server import Server, serve
 from tests.conftest import ACCOUNT_SID
+from tests.refusals import envelope
 
 TIMEOUT = 0.5
 """The server's idle timeout in these tests (seconds)."""
@@ -38,15 +39,6 @@ def still_serving(server: Server) -> bool:
         f"{server.url}/v1/ConnectionPolicies", auth=(ACCOUNT_SID, "t"), timeout=5
     )
     return response.status_code == 200
-
-
-def envelope(status: int, code: int, message: str) -> dict[str, object]:
-    return {
-        "code": code,
-        "message": message,
-        "more_info": f"https://www.twilio.com/docs/errors/{code}",
-        "status": status,
-    }
 
 
 def exchange(server: Server, data: bytes, wait: float = 5.0) -> tuple[str, dict[str, str], bytes]:
