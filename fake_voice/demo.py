@@ -1,8 +1,9 @@
 """The demo: the official twilio client provisions BYOC routing against the fake.
 
 Run it with ``make demo`` (or ``python -m fake_voice.demo``; needs ``pip install twilio``).
-It drives every Connection Policy and Target operation through ``twilio.rest.Client`` and
-prints what came back, exactly as a user's code would see it. No network is touched.
+It drives every Connection Policy and Target operation through ``twilio.rest.Client``,
+then a BYOC trunk, an IP record, a source IP mapping and dialing permissions, and prints
+what came back, exactly as a user's code would see it. No network is touched.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def run() -> None:
                 "create target with sips: ->", f"HTTP {error.status} code {error.code}: {error.msg}"
             )
 
+        byoc(client, policy.sid)
+
         _show("delete policy (and its targets) ->", policies(policy.sid).delete())
         try:
             policies(policy.sid).fetch()
@@ -73,6 +76,31 @@ def run() -> None:
         print(f"{len(voice.requests)} requests answered by the fake:")
         for exchange in voice.requests:
             print(f"  {exchange.status} {exchange.method:<6} {exchange.path}")
+
+
+def byoc(client: Any, policy_sid: str) -> None:
+    """The rest of a BYOC setup: a trunk routed by the policy, the carrier's IPs, permissions."""
+    v1 = client.voice.v1
+    trunk = v1.byoc_trunks.create(
+        friendly_name="carrier A",
+        voice_url="https://example.com/voice",
+        connection_policy_sid=policy_sid,
+    )
+    _show("create BYOC trunk ->", f"{trunk.sid} policy={trunk.connection_policy_sid}")
+    record = v1.ip_records.create(ip_address="203.0.113.10", cidr_prefix_length=30)
+    _show("create IP record ->", f"{record.sid} {record.ip_address}/{record.cidr_prefix_length}")
+    mapping = v1.source_ip_mappings.create(ip_record_sid=record.sid, sip_domain_sid="SD" + "0" * 32)
+    _show("create source IP mapping ->", f"{mapping.sid} -> {mapping.sip_domain_sid}")
+    update = v1.dialing_permissions.bulk_country_updates.create(
+        update_request='[{"iso_code": "GB", "high_risk_special_numbers_enabled": "true"}]'
+    )
+    _show("bulk update permissions ->", f"{update.update_count} country")
+    europe = v1.dialing_permissions.countries.list(
+        continent="EUROPE", high_risk_special_numbers_enabled=True
+    )
+    _show("countries with high-risk on ->", [c.name for c in europe])
+    _show("delete IP record (and mapping) ->", v1.ip_records(record.sid).delete())
+    _show("delete BYOC trunk ->", v1.byoc_trunks(trunk.sid).delete())
 
 
 if __name__ == "__main__":
