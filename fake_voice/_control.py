@@ -3,7 +3,7 @@
 | method | path                       | does                                                  |
 |--------|----------------------------|-------------------------------------------------------|
 | GET    | /__fake_voice__/           | this table, as JSON                                   |
-| POST   | /__fake_voice__/reset      | forget every resource and recorded exchange (204)     |
+| POST   | /__fake_voice__/reset      | forget every resource, exchange and fault (204)       |
 | GET    | /__fake_voice__/export     | every account's state as JSON (what load takes)       |
 | POST   | /__fake_voice__/load       | replace the state with the JSON body (204; 400 if bad)|
 | GET    | /__fake_voice__/requests   | every recorded exchange, oldest first, credentials    |
@@ -24,6 +24,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from fake_voice._faults import Fault
 from fake_voice._store import StateError
 from fake_voice._wire import MultiDict, Response
 
@@ -46,7 +47,7 @@ def _index(voice: Handle, body: bytes) -> Response:
 
 
 def _reset(voice: Handle, body: bytes) -> Response:
-    """Forget every resource and every recorded exchange."""
+    """Forget every resource, every recorded exchange and every fault."""
     voice.reset()
     return Response.empty(204)
 
@@ -62,6 +63,10 @@ def _load(voice: Handle, body: bytes) -> Response:
         data = json.loads(body)
     except ValueError as error:
         return error_response(400, f"The body is not JSON: {error}")
+    if isinstance(data, str):  # load_state would read it as the path of a file here
+        return error_response(
+            400, "The state was refused: state must be an object keyed by account SID"
+        )
     try:
         voice.load_state(data)
     except StateError as error:
@@ -128,9 +133,6 @@ class Control:
             )
         return error_response(404, f"{PREFIX}{path} is not part of the control API")
 
-    def error(self, status: int, message: str) -> Response:
-        return error_response(status, message)
-
 
 def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     return Response.json(status, {"message": message, "status": status}, headers=headers)
@@ -151,6 +153,8 @@ def _jsonable(value: Any) -> Any:
         return value
     if isinstance(value, MultiDict):
         return {key: value.getlist(key) for key in value}
+    if isinstance(value, Fault):
+        return value.to_dict()
     if isinstance(value, Mapping):
         return {str(key): _jsonable(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

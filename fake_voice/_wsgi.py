@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import threading
 import time
 from collections.abc import Iterable
 from http import HTTPStatus
@@ -24,7 +25,7 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wsgi import get_input_stream
 
-from fake_voice._control import PREFIX, Control
+from fake_voice._control import PREFIX, Control, error_response
 from fake_voice._faults import TransportFault
 from fake_voice._wire import Request, Response, TwilioError
 
@@ -70,12 +71,14 @@ class App:
 
     ``stall`` is how long an injected timeout holds the connection before dropping it: the
     server's idle timeout, longer than a client that is meant to time out will wait.
+    ``stopping`` ends every stall at once: the server sets it when it stops.
     """
 
     def __init__(self, voice: Handle, stall: float = 10.0) -> None:
         self.voice = voice
         self.control = Control(voice)
         self.stall = stall
+        self.stopping = threading.Event()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO") or "/")
@@ -100,8 +103,8 @@ class App:
             return error.response()
         except TransportFault as fault:
             if fault.kind == "timeout":
-                time.sleep(self.stall)
-            raise _Dropped(f"injected {fault.kind} fault") from None
+                self.stopping.wait(self.stall)
+            raise _Dropped(f"an injected {fault.kind} fault") from None
         except Exception as error:  # a fake_voice bug: answer, log, and keep serving
             log.exception("fake_voice failed on %s", environ.get("PATH_INFO"))
             return transport_error(500, f"fake_voice failed: {error}").response()
@@ -111,12 +114,12 @@ class App:
         try:
             body = _body(environ, CONTROL_BODY_LIMIT)
         except TwilioError as error:
-            return self.control.error(error.status, error.message)
+            return error_response(error.status, error.message)
         try:
             return self.control.handle(method, path, body)
         except Exception as error:
             log.exception("fake_voice control API failed on %s %s", method, path)
-            return self.control.error(500, f"fake_voice failed: {error}")
+            return error_response(500, f"fake_voice failed: {error}")
 
 
 def _body(environ: WSGIEnvironment, limit: int) -> bytes:
@@ -240,7 +243,15 @@ class _Handler(WSGIRequestHandler):
     def connection_dropped(
         self, error: BaseException, environ: WSGIEnvironment | None = None
     ) -> None:
-        reason = "timed out" if isinstance(error, socket.timeout) else "closed the connection"
+        # Nothing was answered, so http.server would wait on this connection for another
+        # request line until the idle timeout: close it now, as a dropped connection is.
+        self.close_connection = True
+        if isinstance(error, _Dropped):
+            reason = f"was dropped: {error}"
+        elif isinstance(error, socket.timeout):
+            reason = "timed out"
+        else:
+            reason = "closed the connection"
         log.info("%s: the client %s", self.client_address[0], reason)
 
 

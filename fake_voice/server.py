@@ -47,7 +47,8 @@ class Server:
     ) -> None:
         self.voice = voice
         self.host = host
-        self._server = _make_server(App(voice, stall=timeout), host, port, timeout)
+        self._app = App(voice, stall=timeout)
+        self._server = _make_server(self._app, host, port, timeout)
         self.port: int = self._server.port
         self.url = f"http://{_url_host(host)}:{self.port}"
         self._stopped = False
@@ -60,10 +61,14 @@ class Server:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop accepting requests and close the socket; calling it again does nothing."""
+        """Stop accepting requests and close the socket; calling it again does nothing.
+
+        A connection held by an injected timeout is dropped now, not when its stall ends.
+        """
         if self._stopped:
             return
         self._stopped = True
+        self._app.stopping.set()
         self._server.shutdown()
         self._thread.join()
         self._server.server_close()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import errno
+import json
 import socket
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -276,6 +280,23 @@ def test_control_load_refuses_bad_state_and_changes_nothing(
     assert server.voice.export_state() == before
 
 
+def test_control_load_never_reads_a_file_the_body_names(server: Server, tmp_path: Path) -> None:
+    # load_state() takes a path too; over HTTP a JSON string is no state, never a server file.
+    state = fake_voice.mock()
+    state.create("ConnectionPolicies", FriendlyName="from a file", account_sid=ACCOUNT_SID)
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(state.export_state()), encoding="utf-8")
+
+    response = requests.post(f"{server.url}{CONTROL}/load", json=str(path))
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "The state was refused: state must be an object keyed by account SID",
+        "status": 400,
+    }
+    assert server.voice.export_state() == {}
+
+
 def test_control_requests_lists_exchanges_with_credentials_redacted(
     server: Server, http: requests.Session
 ) -> None:
@@ -392,6 +413,39 @@ def test_an_injected_connection_error_drops_the_connection_unanswered(server: Se
     assert [e.status for e in server.voice.requests] == [None, 200]
 
 
+def raw_list_request() -> bytes:
+    credentials = base64.b64encode(f"{ACCOUNT_SID}:t".encode()).decode()
+    return (
+        "GET /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\n"
+        f"Authorization: Basic {credentials}\r\n\r\n"
+    ).encode()
+
+
+def test_an_injected_connection_error_closes_the_connection_without_waiting(
+    server: Server,
+) -> None:
+    # The server's idle timeout is 10 s; the client waits 5 s: the close must come first.
+    server.voice.fail("ListConnectionPolicy", error="connection")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(raw_list_request())
+        assert sock.recv(1024) == b""
+    assert [e.status for e in server.voice.requests] == [None]
+
+
+def test_stopping_the_server_drops_a_connection_an_injected_timeout_holds() -> None:
+    with serve(timeout=30.0) as server:
+        server.voice.fail("ListConnectionPolicy", error="timeout")
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        sock.sendall(raw_list_request())
+        for _ in range(500):
+            if server.voice.faults[0].fired:
+                break
+            time.sleep(0.01)
+        assert server.voice.faults[0].fired == 1
+    with sock:
+        assert sock.recv(1024) == b""  # at once, not after the 30 s stall
+
+
 def test_an_injected_timeout_stalls_until_the_client_gives_up() -> None:
     with serve(timeout=2.0) as server:
         server.voice.fail("ListConnectionPolicy", error="timeout")
@@ -401,6 +455,19 @@ def test_an_injected_timeout_stalls_until_the_client_gives_up() -> None:
                 f"{server.url}/v1/ConnectionPolicies", auth=(ACCOUNT_SID, "t"), timeout=0.3
             )
         assert server.voice.faults[0].fired == 1
+
+
+def test_control_requests_shows_the_fault_that_answered_as_json(
+    server: Server, http: requests.Session
+) -> None:
+    fault = server.voice.fail("ListConnectionPolicy", status=503)
+    http.get(f"{server.url}/v1/ConnectionPolicies")
+
+    exchanges = requests.get(f"{server.url}{CONTROL}/requests").json()
+
+    assert [e["status"] for e in exchanges] == [503]
+    assert exchanges[0]["fault"] == fault.to_dict()
+    assert exchanges[0]["fault"]["operation"] == "ListConnectionPolicy"
 
 
 def test_control_faults_refuses_bad_keywords_and_clears(server: Server) -> None:
