@@ -156,6 +156,18 @@ def test_other_twilio_hosts_are_refused_as_over_http() -> None:
     assert voice.requests == []
 
 
+def test_a_refusal_never_repeats_the_credentials_of_a_url() -> None:
+    http = fake_voice.mock().http_client()
+
+    with pytest.raises(requests.ConnectionError) as refused:
+        http.request("GET", f"https://{ACCOUNT_SID}:s3cret-token@api.twilio.com/v1/Accounts")
+
+    assert str(refused.value).startswith(
+        "fake_voice refused GET https://api.twilio.com/v1/Accounts:"
+    )
+    assert "s3cret-token" not in str(refused.value)
+
+
 def test_injected_faults_reach_the_direct_client_as_they_reach_requests() -> None:
     voice = fake_voice.mock()
     voice.fail("CreateConnectionPolicy", status=429, times=1)
