@@ -17,9 +17,7 @@ from typing import Any
 from fake_voice._core import Core, SchemaViolation
 from fake_voice._options import Options
 from fake_voice._store import StateError
-from fake_voice._wire import Request
-
-_BASE = "https://voice.twilio.com"
+from fake_voice._wire import DIRECT_BASE, Request
 
 
 def read(source: object) -> Any:
@@ -53,7 +51,7 @@ def _fetch(trial: Core, account_sid: str, where: str, record: dict[str, Any]) ->
     if not isinstance(url, str) or not url.startswith("/v1/") or "?" in url:
         raise StateError(f"{where} needs a url: the /v1/... path it is fetched at")
     try:
-        response = trial.handle(Request("GET", _BASE + url, {}), as_account=account_sid)
+        response = trial.handle(Request("GET", DIRECT_BASE + url, {}), as_account=account_sid)
     except SchemaViolation as violation:
         # The first line ends "... refuses at <pointer>: <reason>".
         reason = str(violation).split("\n")[0].rpartition(" refuses at ")[2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import signal
 import socket
@@ -12,9 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
 import fake_voice
+from fake_voice import cli
 from tests.conftest import ACCOUNT_SID
 
 SERVE = [sys.executable, "-m", "fake_voice.cli", "serve"]
@@ -230,3 +233,17 @@ def test_curl_drives_the_server_and_its_control_api(tmp_path: Path) -> None:
         assert [e["operation"] for e in exchanges] == ["FetchConnectionPolicy"]
         assert exchanges[0]["headers"]["Authorization"] == "[redacted]"
         server.stop()
+
+
+def test_serve_run_in_process_leaves_logging_and_signals_as_it_found_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    log = logging.getLogger("fake_voice.server")
+    handlers, level = list(log.handlers), log.level
+    sigterm = signal.getsignal(signal.SIGTERM)
+
+    assert cli.main(["serve", "--port", "70000"]) == 2
+
+    assert (log.handlers, log.level) == (handlers, level)
+    assert signal.getsignal(signal.SIGTERM) is sigterm
+    assert capsys.readouterr().err == "fake-voice serve: --port must be 0..65535, not 70000\n"

@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     to_stderr = logging.StreamHandler(sys.stderr)
     to_stderr.setFormatter(logging.Formatter("%(message)s"))
     log.addHandler(to_stderr)
+    level = log.level
     log.setLevel(logging.INFO)
     try:
         try:
@@ -68,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     finally:
         log.removeHandler(to_stderr)
+        log.setLevel(level)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
