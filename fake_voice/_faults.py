@@ -61,6 +61,9 @@ class Matcher:
     sid: str | None = None
 
     def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name} must be a string, not {value!r}")
         if self.method is not None:
             method = self.method.upper()
             if method not in _METHODS:
@@ -69,7 +72,12 @@ class Matcher:
                 )
             object.__setattr__(self, "method", method)
         if self.path_regex is not None:
-            re.compile(self.path_regex)
+            try:
+                re.compile(self.path_regex)
+            except re.error as error:
+                raise ValueError(
+                    f"path_regex {self.path_regex!r} is not a regex: {error}"
+                ) from None
 
     def matches(self, method: str, path: str, operation: str | None) -> bool:
         return (
@@ -142,6 +150,18 @@ class Fault:
     fired: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
+        # Checked here, not when a request meets it: a fault is also set from JSON (the
+        # control API), and a bad one must be refused then, not break a later answer.
+        for name, kind in (("status", int), ("code", int), ("retry_after", int), ("times", int)):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+                raise TypeError(f"{name} must be a whole number, not {value!r}")
+        if self.message is not None and not isinstance(self.message, str):
+            raise TypeError(f"message must be a string, not {self.message!r}")
+        if self.message == "":
+            raise ValueError("message must not be empty (Twilio's envelope always has one)")
+        if not isinstance(self.optional, bool):
+            raise TypeError(f"optional must be True or False, not {self.optional!r}")
         if self.times is not None and self.times < 1:
             raise ValueError("times must be 1 or more, or None for every matching request")
         if self.error is not None:
@@ -163,6 +183,10 @@ class Fault:
             raise ValueError(f"status must be an error status (400-599), not {self.status}")
         if self.code is None:
             self.code = _CODES.get(self.status, 20000 + self.status)
+        if not 10000 <= self.code <= 99999:
+            raise ValueError(f"code must be a Twilio error code (10000-99999), not {self.code}")
+        if self.retry_after is not None and self.retry_after < 0:
+            raise ValueError(f"retry_after must be 0 or more seconds, not {self.retry_after}")
         if self.message is None:
             self.message = _phrase(self.status)
         if self.retry_after is None and self.status == 429:

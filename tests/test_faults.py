@@ -472,6 +472,10 @@ def test_a_fault_is_plain_data_that_round_trips_through_json(fake_voice: FakeVoi
         ({"error": "dns"}, "error must be 'connection' or 'timeout', not 'dns'"),
         ({"method": "FETCH"}, "method must be one of GET, POST, DELETE"),
         ({"path": re.compile("/v1/.*", re.IGNORECASE)}, "compiled without flags"),
+        # What would otherwise break Twilio's envelope at the first matching request:
+        ({"message": ""}, "message must not be empty"),
+        ({"code": 1}, "code must be a Twilio error code (10000-99999), not 1"),
+        ({"status": 429, "retry_after": -1}, "retry_after must be 0 or more seconds, not -1"),
     ],
 )
 def test_a_fault_that_cannot_work_is_refused_when_set(
@@ -481,3 +485,33 @@ def test_a_fault_that_cannot_work_is_refused_when_set(
         fake_voice.fail(**arguments)
 
     assert fake_voice.faults == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"status": 450.5}, "status must be a whole number, not 450.5"),
+        ({"status": "429"}, "status must be a whole number, not '429'"),
+        ({"times": True}, "times must be a whole number, not True"),
+        ({"retry_after": "2"}, "retry_after must be a whole number, not '2'"),
+        ({"message": 5}, "message must be a string, not 5"),
+        ({"optional": "yes"}, "optional must be True or False, not 'yes'"),
+        ({"method": 5}, "method must be a string, not 5"),
+        ({"path": 5}, "path must be a string, not 5"),
+        ({"sid": ["NY"]}, "sid must be a string, not ['NY']"),
+    ],
+)
+def test_a_fault_of_the_wrong_types_is_refused_when_set(
+    fake_voice: FakeVoice, arguments: dict[str, Any], message: str
+) -> None:
+    # The control API sets faults from JSON; a wrong type must be refused here, not raise
+    # from the request path when a request meets the fault.
+    with pytest.raises(TypeError, match=re.escape(message)):
+        fake_voice.fail(**arguments)
+
+    assert fake_voice.faults == []
+
+
+def test_a_fault_from_data_with_a_bad_regex_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match=r"path_regex '\(' is not a regex"):
+        Fault.from_dict({"path_regex": "("})
