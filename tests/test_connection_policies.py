@@ -134,6 +134,26 @@ def test_deleting_a_policy_deletes_its_targets(fake_voice: FakeVoice, client: Cl
     assert fake_voice.export_state() == {}
 
 
+def test_deleted_records_leave_no_cached_bodies_behind(
+    fake_voice: FakeVoice, client: Client
+) -> None:
+    # Bodies are cached by SID for as long as their record lives; a cascade must drop them
+    # too, or a long-running fake keeps every deleted Target and mapping in memory.
+    policy = client.voice.v1.connection_policies.create()
+    target = client.voice.v1.connection_policies(policy.sid).targets.create(target="sip:a@b.c")
+    record = client.voice.v1.ip_records.create(ip_address="203.0.113.10")
+    mapping = client.voice.v1.source_ip_mappings.create(
+        ip_record_sid=record.sid, sip_domain_sid="SD" + "a" * 32
+    )
+    cached = fake_voice._core.store.encoded
+    assert {policy.sid, target.sid, record.sid, mapping.sid} <= set(cached)
+
+    client.voice.v1.connection_policies(policy.sid).delete()
+    client.voice.v1.ip_records(record.sid).delete()
+
+    assert not {policy.sid, target.sid, record.sid, mapping.sid} & set(cached)
+
+
 def test_list_returns_every_policy_in_creation_order(client: Client) -> None:
     created = [client.voice.v1.connection_policies.create(friendly_name=f"p{i}") for i in range(5)]
 

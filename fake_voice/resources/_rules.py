@@ -56,5 +56,6 @@ def delete_referrers(kind_key: str, field: str) -> Cascade:
         collection = call.account.collection(kind_key)
         for sid in [r["sid"] for r in collection if r.get(field) == deleted["sid"]]:
             del collection.records[sid]
+            call.store.encoded.pop(sid, None)
 
     return delete

@@ -14,6 +14,8 @@ from fake_voice.resources._rules import clear_references
 
 
 def _delete_targets(call: Call, record: Record) -> None:
+    for target in call.account.collection("targets", record["sid"]):
+        call.store.encoded.pop(target["sid"], None)
     call.account.drop("targets", record["sid"])
 
 
