@@ -8,7 +8,6 @@ operation itself succeeds.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 from faker import Faker
 
 from fake_voice._faults import Fault, Faults, TransportFault
-from fake_voice._options import Options
+from fake_voice._options import ACCOUNT_SID, Options
 from fake_voice._pages import Page
 from fake_voice._routes import Call, Operation, Router
 from fake_voice._schemas import SchemaViolation, check_response
@@ -26,7 +25,6 @@ from fake_voice._store import Clock, Store
 from fake_voice._wire import JSON, Encoded, MultiDict, Request, Response, TwilioError
 from fake_voice.resources import all_handlers
 
-_ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}\Z")
 _REDACTED = "[redacted]"
 _UNPARSED: Any = object()
 __all__ = ["Core", "Exchange", "SchemaViolation"]
@@ -112,12 +110,13 @@ class Core:
             operation, path_params = self.router.match(request.method.upper(), request.path)
             account = as_account or self._authenticate(request)
             form = request.form()
+            query = request.query  # a query string that is not UTF-8 is a 400 here
             # Injected faults (never on direct calls) answer before validation; see _faults.
             if as_account is None:
                 fault = self.faults.take(request.method, request.path, operation.name)
                 if fault is not None:
                     raise fault.exception(request.method.upper(), request.url)
-            given = request.query if operation.params_in == "query string" else form
+            given = query if operation.params_in == "query string" else form
             params = operation.request.parse(given, operation.params_in)
             with self.store.lock:
                 call = Call(
@@ -129,7 +128,7 @@ class Core:
                     params=params,
                     base_url=request.base_url,
                     path=request.path,
-                    query=request.query,
+                    query=query,
                 )
                 body = operation.handler(call)
             response = _respond(operation, body, self.options.self_check)
@@ -158,7 +157,7 @@ class Core:
         if credentials is None:
             raise _unauthorized()
         username = credentials.username
-        if _ACCOUNT_SID.match(username):
+        if ACCOUNT_SID.match(username):
             account = username
         else:
             mapped = self.options.api_keys.get(username)
@@ -179,6 +178,10 @@ class Core:
         account: str | None,
         fault: Fault | None,
     ) -> None:
+        try:
+            query = request.query
+        except TwilioError:  # not UTF-8: answered with a 400, recorded without parameters
+            query = MultiDict()
         headers = dict(request.headers)
         if "Authorization" in headers:  # how every client spells it; others are rarer
             headers["Authorization"] = _REDACTED
@@ -190,7 +193,7 @@ class Core:
             method=request.method.upper(),
             url=request.url,
             path=request.path,
-            query=request.query,
+            query=query,
             form=form,
             headers=headers,
             status=response.status if response else None,

@@ -24,7 +24,7 @@ from fake_voice._faults import (
     unmet_message,
 )
 from fake_voice._inspect import Filter, expect
-from fake_voice._options import Options
+from fake_voice._options import Options, check_account_sid
 from fake_voice._store import Clock
 from fake_voice._wire import (
     DIRECT_BASE,
@@ -255,6 +255,12 @@ class Handle:
 
     # -- direct calls: seed and read state by the same rules as over HTTP -------------
 
+    def _account(self, account_sid: str | None) -> str:
+        """The account a direct call acts for (ValueError unless it is an account SID)."""
+        if account_sid is None:
+            return self.options.account_sid
+        return check_account_sid(account_sid, "account_sid")
+
     def call(
         self,
         method: str,
@@ -266,12 +272,14 @@ class Handle:
         """Send one request straight to the fake, with no HTTP and no recording.
 
         ``path`` is ``/v1/ConnectionPolicies`` or just ``ConnectionPolicies``; ``params`` take
-        Twilio's names (``FriendlyName``) and Python values. Returns the parsed body (None
-        for 204) or raises :class:`TwilioError` with Twilio's status, code and message.
+        Twilio's names (``FriendlyName``) and Python values; a None value is not sent, as
+        the official client leaves it out. Returns the parsed body (None for 204) or raises
+        :class:`TwilioError` with Twilio's status, code and message.
         """
-        account = account_sid or self.options.account_sid
+        account = self._account(account_sid)
         url = DIRECT_BASE + v1_path(path)
-        pairs = [(key, form_value(value)) for key, value in (params or {}).items()]
+        given = (params or {}).items()
+        pairs = [(key, form_value(value)) for key, value in given if value is not None]
         method = method.upper()
         if method in ("GET", "DELETE"):
             if pairs:
@@ -321,7 +329,7 @@ class Handle:
         """
         from fake_voice.resources import archived_calls
 
-        account = account_sid or self.options.account_sid
+        account = self._account(account_sid)
         return archived_calls.add_archived_call(self._core.store, account, date, sid)
 
     def set_high_risk_prefixes(
@@ -338,7 +346,7 @@ class Handle:
         """
         from fake_voice.resources import dialing_permissions
 
-        account = account_sid or self.options.account_sid
+        account = self._account(account_sid)
         dialing_permissions.set_high_risk_prefixes(self._core.store, account, iso_code, prefixes)
 
     # -- state from elsewhere, and the fake over real HTTP -----------------------------

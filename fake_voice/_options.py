@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 DEFAULT_ACCOUNT_SID = "AC" + "0" * 32
+ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}\Z")
+"""An account SID: AC and 32 hexadecimal digits."""
+
+
+def check_account_sid(value: object, what: str) -> str:
+    """``value`` if it is an account SID, else ValueError naming ``what`` it was given as."""
+    if not (isinstance(value, str) and ACCOUNT_SID.match(value)):
+        raise ValueError(
+            f"{what} must be an account SID (AC and 32 hexadecimal digits), not {value!r}"
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,8 @@ class Options:
         if self.page_size_over_limit not in ("cap", "reject"):
             raise ValueError("page_size_over_limit must be 'cap' or 'reject'")
         for key, account in self.api_keys.items():
-            if not (key.startswith("SK") and account.startswith("AC")):
+            if not (key.startswith("SK") and ACCOUNT_SID.match(account)):
                 raise ValueError(
                     f"api_keys maps SK... SIDs to AC... SIDs, not {key!r}: {account!r}"
                 )
+        check_account_sid(self.account_sid, "account_sid")

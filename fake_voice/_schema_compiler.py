@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any
 
 Check = Callable[[Any], bool]
@@ -66,6 +67,31 @@ _PLAIN_CLASSES: Mapping[str, type] = {
     "object": dict,
     "array": list,
 }
+
+
+@cache
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema ``pattern`` compiled for Python with its ECMA-262 meaning of ``$``.
+
+    In ECMA-262 (JSON Schema's regex dialect) ``$`` matches only at the end of the input;
+    Python's ``$`` also matches before a final newline, so ``^NY[0-9a-f]{32}$`` would take
+    a SID followed by ``\\n``. Each ``$`` outside a character class becomes ``\\Z``.
+    """
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -146,7 +172,7 @@ def _strict_object(keywords: Mapping[str, Any], resolver: Any) -> Check:
 
 
 def _string(keywords: Mapping[str, Any]) -> Check:
-    search = re.compile(keywords["pattern"]).search if "pattern" in keywords else None
+    search = ecma_regex(keywords["pattern"]).search if "pattern" in keywords else None
     longest = keywords.get("maxLength")
     shortest = keywords.get("minLength", 0)
 
@@ -221,7 +247,7 @@ def _items(value: Any, _: Mapping[str, Any], resolver: Any) -> Check:
 
 
 def _pattern(value: Any, _: Mapping[str, Any], __: Any) -> Check:
-    search = re.compile(value).search
+    search = ecma_regex(value).search
     return lambda v: not isinstance(v, str) or search(v) is not None
 
 

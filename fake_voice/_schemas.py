@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator as SchemaValidator
 from referencing import Registry, Resource
 
-from fake_voice._schema_compiler import Check, Unsupported, compile_schema
+from fake_voice._schema_compiler import Check, Unsupported, compile_schema, ecma_regex
 from fake_voice._wire import JSON, MultiDict, bad_request
 
 BASE_URI = "https://schemas.fake-voice.invalid/"
-_INTEGER = re.compile(r"[+-]?[0-9]+\Z")
+# A whole number of at most 18 significant digits (any longer one stays a string, and fails
+# validation as one): int() refuses strings over 4300 digits, and no parameter needs more.
+_INTEGER = re.compile(r"([+-]?)0*([0-9]{1,18})\Z")
 
 
 def schema_dir() -> Path:
@@ -53,9 +56,23 @@ def load(name: str) -> dict[str, JSON]:
     return contents
 
 
+def _pattern(
+    checker: Any, pattern: str, instance: Any, schema: Mapping[str, JSON]
+) -> Iterator[ValidationError]:
+    # jsonschema's own ``pattern`` uses Python's ``$``, which also matches before a final
+    # newline; the compiled checks and this one both give ``$`` its JSON Schema meaning.
+    if checker.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_extend: Any = validators.extend  # untyped in jsonschema
+Validator: type[SchemaValidator] = _extend(Draft202012Validator, {"pattern": _pattern})
+"""Draft 2020-12, with ``pattern`` read as JSON Schema (ECMA-262) reads it."""
+
+
 @cache
-def validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(load(name), registry=registry())
+def validator(name: str) -> SchemaValidator:
+    return Validator(load(name), registry=registry())
 
 
 @cache
@@ -106,7 +123,7 @@ class RequestSchema:
     name: str
     params: Mapping[str, Param]
     required: tuple[str, ...]
-    check: Draft202012Validator
+    check: SchemaValidator
     fast_check: Check
 
     def parse(self, given: MultiDict, where: str) -> dict[str, Any]:
@@ -158,8 +175,10 @@ def _coerce(raw: str, kind: str) -> Any:
 
     A string left in place then fails validation with a type error that names the parameter.
     """
-    if kind == "integer" and _INTEGER.match(raw):
-        return int(raw)
+    if kind == "integer":
+        whole = _INTEGER.match(raw)
+        if whole:
+            return int(whole[1] + whole[2])
     if kind == "boolean" and raw.lower() in ("true", "false"):
         return raw.lower() == "true"
     return raw

@@ -10,6 +10,7 @@ from typing import Any, overload
 
 from faker import Faker
 
+from fake_voice._options import ACCOUNT_SID
 from fake_voice._wire import Encoded
 
 Record = dict[str, Any]
@@ -248,7 +249,7 @@ class Store:
         accounts: dict[str, Account] = {}
         sids: dict[str, str] = {}
         for sid, account_data in data.items():
-            if not _is_account_sid(sid):
+            if not (isinstance(sid, str) and ACCOUNT_SID.match(sid)):
                 raise StateError(f"{sid!r} is not an account SID (AC and 32 hexadecimal digits)")
             account = accounts[sid] = Account.load(sid, account_data)
             for (kind, _parent), collection in account._collections.items():
@@ -270,17 +271,7 @@ class StateError(ValueError):
     """State given to load is not what an export writes; the message says where and why."""
 
 
-_HEX = frozenset("0123456789abcdefABCDEF")
 _NAME = frozenset("abcdefghijklmnopqrstuvwxyz_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-")
-
-
-def _is_account_sid(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and len(value) == 34
-        and value.startswith("AC")
-        and set(value[2:]) <= _HEX
-    )
 
 
 def _is_name(text: str) -> bool:

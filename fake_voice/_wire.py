@@ -7,11 +7,11 @@ it received into a :class:`Request` and sends back the :class:`Response` it gets
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -130,7 +130,7 @@ class Request:
     scheme: str = field(init=False)
     host: str = field(init=False)
     path: str = field(init=False)
-    query: MultiDict = field(init=False)
+    _query: str = field(init=False, repr=False, compare=False)
     _lower_headers: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -139,7 +139,13 @@ class Request:
         object.__setattr__(self, "scheme", parts.scheme or "https")
         object.__setattr__(self, "host", parts.netloc.lower())
         object.__setattr__(self, "path", parts.path or "/")
-        object.__setattr__(self, "query", parse_pairs(parts.query))
+        object.__setattr__(self, "_query", parts.query)
+
+    @cached_property
+    def query(self) -> MultiDict:
+        """The query string's parameters; raises Twilio's 400 (as :meth:`form` does) if they
+        are not UTF-8, so building a request never fails and the core answers the error."""
+        return parse_pairs(self._query)
 
     @property
     def base_url(self) -> str:
@@ -171,7 +177,7 @@ class Request:
             return None
         try:
             decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8 inside
             return None
         username, colon, password = decoded.partition(":")
         if not colon:

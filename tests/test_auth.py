@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 import requests
@@ -33,6 +34,7 @@ UNAUTHORIZED = {
         "Basic " + base64.b64encode(b"ACnot-a-sid:token").decode(),
         "Basic " + base64.b64encode(b"\xff\xfe:token").decode(),
         "Basic " + base64.b64encode(f"{API_KEY}:secret".encode()).decode(),
+        "Basic é",  # not even ASCII: a 401 too, never an exception in the fake
     ],
 )
 def test_missing_or_malformed_credentials_get_401(
@@ -98,6 +100,26 @@ def test_credentials_never_appear_in_recorded_exchanges(fake_voice: FakeVoice) -
     assert "super-secret-token" not in repr(exchange)
 
 
-def test_api_keys_must_map_key_sids_to_account_sids() -> None:
+@pytest.mark.parametrize(
+    "api_keys", [{ACCOUNT_SID: API_KEY}, {API_KEY: "AC1"}, {API_KEY: ACCOUNT_SID + "0"}]
+)
+def test_api_keys_must_map_key_sids_to_account_sids(api_keys: dict[str, str]) -> None:
+    # A key mapped to a malformed account would store records no schema accepts.
     with pytest.raises(ValueError, match="api_keys maps SK"):
-        mock(api_keys={ACCOUNT_SID: API_KEY})
+        mock(api_keys=api_keys)
+
+
+@pytest.mark.parametrize("account_sid", ["AC123", "nope", ACCOUNT_SID + "\n"])
+def test_direct_calls_act_only_for_an_account_sid(account_sid: str) -> None:
+    message = (
+        f"account_sid must be an account SID (AC and 32 hexadecimal digits), not {account_sid!r}"
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        mock(account_sid=account_sid)
+    voice = mock()
+    with pytest.raises(ValueError, match=re.escape(message)):
+        voice.create("ConnectionPolicies", account_sid=account_sid)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        voice.add_archived_call("2024-01-02", account_sid=account_sid)
+
+    assert voice.export_state() == {}

@@ -63,6 +63,16 @@ def targets_url(world: dict[str, str]) -> str:
             {"Target": "sip:a@b.c", "FriendlyName": "ü" * 256},
             "Invalid value for parameter FriendlyName: must be at most 255 characters long",
         ),
+        # Longer than int() reads (4300 digits): a 400, never a Python exception.
+        (
+            {"Target": "sip:a@b.c", "Priority": "1" * 5000},
+            "Invalid value for parameter Priority: must be a whole number from 0 to 65535",
+        ),
+        # A pattern's $ ends the value (as in JSON Schema), not a line: no trailing newline.
+        (
+            {"Target": "sip:a@b.c\n"},
+            "Invalid value for parameter Target: must be a sip: URI (sips: is not supported)",
+        ),
     ],
 )
 def test_invalid_target_forms_get_400(
@@ -81,7 +91,84 @@ def test_an_invalid_update_changes_nothing(http: requests.Session, world: dict[s
     )
 
     assert response.status_code == 400
-    assert response.json()["code"] == 20001
+    assert response.json() == envelope(
+        400, 20001, "Invalid value for parameter Priority: must be a whole number from 0 to 65535"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "message"),
+    [
+        (
+            "/v1/IpRecords",
+            {"IpAddress": "10.0.0.1\n"},
+            "Invalid value for parameter IpAddress: "
+            "must be an IPv4 address in dotted decimal notation",
+        ),
+        (
+            "/v1/ByocTrunks",
+            {"VoiceUrl": "https://pbx.example.com/\n"},
+            "Invalid value for parameter VoiceUrl: must be an absolute http or https URL",
+        ),
+        (
+            "/v1/ByocTrunks",
+            {"FromDomainSid": "SD" + "a" * 32 + "\n"},
+            "Invalid value for parameter FromDomainSid: "
+            "must be a SIP Domain SID (SD followed by 32 hexadecimal digits)",
+        ),
+    ],
+)
+def test_a_value_with_a_trailing_newline_is_refused(
+    http: requests.Session, world: dict[str, str], path: str, form: dict[str, str], message: str
+) -> None:
+    response = http.post(BASE + path, data=form)
+
+    assert response.status_code == 400
+    assert response.json() == envelope(400, 20001, message)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"Page": "9" * 19},
+            "Invalid value for parameter Page: must be a whole number of at least 0",
+        ),
+        (
+            {"PageSize": "5" * 5000},
+            "Invalid value for parameter PageSize: must be a whole number from 1 to 1000",
+        ),
+    ],
+)
+def test_a_paging_number_too_long_to_use_is_refused(
+    http: requests.Session, world: dict[str, str], params: dict[str, str], message: str
+) -> None:
+    response = http.get(POLICIES, params=params)
+
+    assert response.status_code == 400
+    assert response.json() == envelope(400, 20001, message)
+
+
+def test_leading_zeros_do_not_count_against_a_whole_number(
+    http: requests.Session, world: dict[str, str], fake_voice: FakeVoice
+) -> None:
+    response = http.get(POLICIES, params={"PageSize": "0" * 5000 + "1"})
+
+    assert response.status_code == 200
+    assert response.json()["meta"]["page_size"] == 1
+
+
+def test_a_query_string_that_is_not_utf8_gets_400_not_an_exception(
+    fake_voice: FakeVoice, http: requests.Session, world: dict[str, str]
+) -> None:
+    response = http.get(f"{POLICIES}?PageSize=%ff")
+
+    assert response.status_code == 400
+    assert response.json() == envelope(
+        400, 20001, "The request parameters are not valid UTF-8 form data"
+    )
+    assert fake_voice.requests[-1].status == 400
+    assert fake_voice.requests[-1].query == {}
 
 
 def test_a_repeated_parameter_is_refused(http: requests.Session, world: dict[str, str]) -> None:
@@ -159,11 +246,10 @@ def test_unknown_paths_and_sids_get_404(
 ) -> None:
     response = http.get(BASE + path)
 
+    # v1 paths are named without /v1; others as they were sent.
+    shown = path.removeprefix("/v1")
     assert response.status_code == 404
-    body = response.json()
-    assert (body["code"], body["status"]) == (20404, 404)
-    assert body["message"].startswith("The requested resource ")
-    assert body["message"].endswith(" was not found")
+    assert response.json() == envelope(404, 20404, f"The requested resource {shown} was not found")
 
 
 def test_a_target_of_another_policy_path_is_404(

@@ -178,6 +178,20 @@ def test_sending_an_empty_url_or_sid_clears_it(client: Client, policy_sid: str) 
     assert client.voice.v1.byoc_trunks(trunk.sid).fetch().voice_url is None
 
 
+def test_a_direct_update_leaves_out_none_values_as_the_client_does(
+    fake_voice: FakeVoice,
+) -> None:
+    trunk = fake_voice.create("ByocTrunks", VoiceUrl="https://a.example.com/voice")
+
+    updated = fake_voice.update(f"ByocTrunks/{trunk['sid']}", VoiceUrl=None, FriendlyName="new")
+
+    assert (updated["voice_url"], updated["friendly_name"]) == (
+        "https://a.example.com/voice",
+        "new",
+    )
+    assert fake_voice.create("ConnectionPolicies", FriendlyName=None)["friendly_name"] is None
+
+
 def test_delete_returns_true_and_the_trunk_is_gone(
     fake_voice: FakeVoice, client: Client, policy_sid: str
 ) -> None:

@@ -673,6 +673,15 @@ GOOD = {"iso_code": "GB", "low_risk_numbers_enabled": "false"}
             json.dumps([GOOD, {"iso_code": "DE", "low_risk_numbers_enabled": "true"}, GOOD]),
             "element 2 names GB a second time",
         ),
+        # What Python's json cannot read is a 400 too, never an exception in the fake.
+        (
+            "[" * 100_000,
+            "is JSON this fake cannot read (too deeply nested, or too long a number)",
+        ),
+        (
+            '[{"iso_code": "GB", "low_risk_numbers_enabled": ' + "1" * 5000 + "}]",
+            "is JSON this fake cannot read (too deeply nested, or too long a number)",
+        ),
     ],
 )
 def test_a_bad_update_request_gets_400_and_applies_nothing(

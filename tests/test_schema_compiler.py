@@ -130,3 +130,26 @@ def test_each_keyword_agrees_with_jsonschema(schema: Any, instance: Any, valid: 
 def test_an_unknown_keyword_is_unsupported_and_jsonschema_takes_over() -> None:
     with pytest.raises(Unsupported, match="patternProperties"):
         compile_schema({"patternProperties": {"^a": {"type": "string"}}}, None)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "instance", "valid"),
+    [
+        ("^a$", "a", True),
+        ("^a$", "a\n", False),  # Python's $ would take it; JSON Schema's (ECMA-262) does not
+        ("^[$]a$", "$a", True),  # a $ in a class or escaped is a literal dollar
+        (r"^\$a$", "$a", True),
+        (r"^\$a$", "$a\n", False),
+    ],
+)
+def test_a_pattern_dollar_ends_the_value_as_json_schema_says(
+    pattern: str, instance: str, valid: bool
+) -> None:
+    schema = {"$schema": DRAFT, "type": "string", "pattern": pattern}
+    registry: Registry[Any] = Registry().with_resource("urn:t", Resource.from_contents(schema))
+
+    compiled = compile_schema(schema, registry.resolver("urn:t"))
+
+    assert compiled(instance) is valid
+    assert _schemas.Validator(schema, registry=registry).is_valid(instance) is valid
+    assert compile_schema({"pattern": pattern}, None)(instance) is valid

@@ -186,6 +186,10 @@ def parse_update_request(text: str) -> list[tuple[str, dict[str, bool]]]:
         raise _refuse(
             f"is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
         ) from None
+    except (ValueError, RecursionError):  # an integer over 4300 digits; nesting too deep
+        raise _refuse(
+            "is JSON this fake cannot read (too deeply nested, or too long a number)"
+        ) from None
     if not isinstance(data, list) or not data:
         raise _refuse("must be a JSON array of at least one update object")
     seen: set[str] = set()
