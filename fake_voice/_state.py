@@ -3,7 +3,9 @@
 The store checks the shape of the data (``Store.load``); this module also checks every
 record by the fake's own rules: a trial fake loads the data and fetches each record at its
 ``url``, so a record must be one its resource can find and render by its schema (a Target
-under a policy that is missing, a stray property or a wrong type are all refused).
+under a policy that is missing, a stray property or a wrong type are all refused). What an
+account holds beyond its records (``extras``: settings, dialing permissions, archived
+calls) must satisfy ``schemas/state/extras.json``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from fake_voice._core import Core, SchemaViolation
 from fake_voice._options import Options
+from fake_voice._schemas import validator
 from fake_voice._store import StateError
 from fake_voice._wire import DIRECT_BASE, Request
 
@@ -40,7 +43,12 @@ def verify(options: Options, data: object) -> None:
     """StateError unless every record of ``data`` loads and renders by the fake's rules."""
     trial = Core(dataclasses.replace(options, self_check=True))
     trial.store.load(data)
+    extras = validator("state/extras.json")
     for account_sid, account in trial.store.export().items():
+        error = next(iter(extras.iter_errors(account["extras"])), None)
+        if error is not None:
+            pointer = "/".join(str(part) for part in error.absolute_path)
+            raise StateError(f"account {account_sid}: extras/{pointer}: {error.message}")
         for name, records in account["collections"].items():
             for index, record in enumerate(records):
                 _fetch(trial, account_sid, f"account {account_sid}: {name}[{index}]", record)

@@ -266,3 +266,56 @@ def test_a_missing_state_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StateError) as refused:
         fake_voice.mock().load_state(path)
     assert str(refused.value) == f"cannot read the state file {path}: No such file or directory"
+
+
+def extras_world() -> FakeVoice:
+    voice = fake_voice.mock(seed=4, account_sid=ACCOUNT_SID)
+    voice.add_archived_call("2024-02-29")
+    voice.set_high_risk_prefixes("GB", ["+4470"])
+    voice.update("Settings", DialingPermissionsInheritance=False)
+    voice.create(
+        "DialingPermissions/BulkCountryUpdates",
+        UpdateRequest='[{"iso_code": "FR", "high_risk_special_numbers_enabled": "true"}]',
+    )
+    return voice
+
+
+def test_extras_round_trip_and_are_served_after_a_load() -> None:
+    state = extras_world().export_state()
+    voice = fake_voice.mock(seed=9, account_sid=ACCOUNT_SID)
+
+    voice.load_state(state)
+
+    assert voice.export_state() == state
+    assert voice.fetch("Settings")["dialing_permissions_inheritance"] is False
+    assert voice.list_all("DialingPermissions/Countries/GB/HighRiskSpecialPrefixes") == [
+        {"prefix": "+4470"}
+    ]
+    assert voice.fetch("DialingPermissions/Countries/FR")["high_risk_special_numbers_enabled"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("archived_calls", [], "extras/archived_calls: [] is not of type 'object'"),
+        ("archived_calls", {"2024-02-29": ["XX1"]}, "extras/archived_calls/2024-02-29/0:"),
+        ("high_risk_special_prefixes", 5, "extras/high_risk_special_prefixes: 5 is not of type"),
+        ("high_risk_special_prefixes", {"gb": ["+44"]}, "extras/high_risk_special_prefixes:"),
+        ("dialing_permissions", {"FR": {"low_risk_numbers_enabled": "yes"}}, "extras/dialing"),
+        ("settings", {"dialing_permissions_inheritance": 1}, "extras/settings/dialing_perm"),
+        ("colour", "red", "extras/: Additional properties are not allowed ('colour' was unexp"),
+    ],
+)
+def test_extras_that_the_fake_could_not_serve_are_refused(
+    key: str, value: object, message: str
+) -> None:
+    state = extras_world().export_state()
+    state[ACCOUNT_SID]["extras"][key] = value
+    voice = extras_world()
+    before = voice.export_state()
+
+    with pytest.raises(StateError) as refused:
+        voice.load_state(state)
+
+    assert str(refused.value).startswith(f"account {ACCOUNT_SID}: {message}")
+    assert voice.export_state() == before
