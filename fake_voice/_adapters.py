@@ -14,9 +14,8 @@ import base64
 import importlib.util
 import threading
 from typing import Protocol
-from urllib.parse import urlsplit, urlunsplit
 
-from fake_voice._wire import Request, Response
+from fake_voice._wire import Request, Response, without_credentials
 
 
 class HostRefused(Exception):
@@ -24,20 +23,10 @@ class HostRefused(Exception):
 
     def __init__(self, method: str, url: str) -> None:
         super().__init__(
-            f"fake_voice refused {method} {_without_credentials(url)}: it serves only "
+            f"fake_voice refused {method} {without_credentials(url)}: it serves only "
             "voice.twilio.com and its regional hosts, and lets no request for another Twilio "
             "host reach the network."
         )
-
-
-def _without_credentials(url: str) -> str:
-    """``url`` with no ``user:password@`` before its host: messages end up in test logs."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "(a malformed URL)"
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 def basic_auth(username: str, password: str) -> str:

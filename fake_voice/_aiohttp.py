@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
-from http import HTTPStatus
 from typing import Any, cast
 
 from aiohttp import (
@@ -48,7 +47,7 @@ from yarl import URL
 
 from fake_voice import _adapters
 from fake_voice._faults import TransportFault
-from fake_voice._wire import Request, Response
+from fake_voice._wire import Request, Response, reason_phrase
 
 _Send = Callable[..., Awaitable[ClientResponse]]
 _original: _Send | None = None
@@ -195,10 +194,7 @@ def _client_response(session: ClientSession, request: Request, answer: Response)
     headers: CIMultiDict[str] = CIMultiDict(answer.headers)
     headers["Content-Length"] = str(len(answer.body))
     response.status = answer.status
-    try:
-        response.reason = HTTPStatus(answer.status).phrase
-    except ValueError:
-        response.reason = ""
+    response.reason = reason_phrase(answer.status)
     response._headers = CIMultiDictProxy(headers)
     response._raw_headers = tuple((k.encode(), v.encode()) for k, v in headers.items())
     response._body = answer.body

@@ -18,12 +18,11 @@ import threading
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from http import HTTPStatus
 from typing import Any, Literal
 
 import requests
 
-from fake_voice._wire import TwilioError, v1_path
+from fake_voice._wire import TwilioError, reason_phrase, v1_path
 
 TransportError = Literal["connection", "timeout"]
 _TRANSPORT_ERRORS = ("connection", "timeout")
@@ -188,7 +187,7 @@ class Fault:
         if self.retry_after is not None and self.retry_after < 0:
             raise ValueError(f"retry_after must be 0 or more seconds, not {self.retry_after}")
         if self.message is None:
-            self.message = _phrase(self.status)
+            self.message = reason_phrase(self.status, "Error")
         if self.retry_after is None and self.status == 429:
             self.retry_after = 1
 
@@ -232,13 +231,6 @@ class Fault:
         fields.pop("fired", None)
         matcher = {name: fields.pop(name, None) for name in Matcher.__dataclass_fields__}
         return cls(Matcher(**matcher), **fields)
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
 
 
 class Faults:

@@ -31,15 +31,14 @@ import base64
 import json
 import os
 from collections.abc import Iterable, Mapping
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
 from fake_voice._core import Exchange
 from fake_voice._traffic_entries import RECORDING_FORMAT, RECORDING_VERSION
+from fake_voice._wire import reason_phrase, without_credentials
 
 _CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
 
@@ -72,10 +71,7 @@ def _write(path: str | os.PathLike[str], text: str) -> Path:
 
 
 def _interaction(exchange: Exchange, status: int) -> dict[str, Any]:
-    try:
-        reason = HTTPStatus(status).phrase
-    except ValueError:
-        reason = ""
+    reason = reason_phrase(status)
     return {
         "request": {
             "body": _text(exchange.request_body) if exchange.request_body else None,
@@ -128,6 +124,4 @@ def _safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 def _safe_url(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return without_credentials(url)

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 JSON = Any
 
@@ -137,7 +138,8 @@ class Request:
         object.__setattr__(self, "_lower_headers", {k.lower(): v for k, v in self.headers.items()})
         parts = urlsplit(self.url)
         object.__setattr__(self, "scheme", parts.scheme or "https")
-        object.__setattr__(self, "host", parts.netloc.lower())
+        # Never the user:password@ a URL may carry (requests sends it as the Authorization).
+        object.__setattr__(self, "host", parts.netloc.rpartition("@")[2].lower())
         object.__setattr__(self, "path", parts.path or "/")
         object.__setattr__(self, "_query", parts.query)
 
@@ -183,6 +185,24 @@ class Request:
         if not colon:
             return None
         return Credentials(username, password)
+
+
+def reason_phrase(status: int, unknown: str = "") -> str:
+    """The standard reason phrase of an HTTP status (``unknown`` for a status with none)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return unknown
+
+
+def without_credentials(url: str) -> str:
+    """``url`` with no ``user:password@`` before its host: what may appear in any output."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(a malformed URL)"
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 def v1_path(path: str) -> str:

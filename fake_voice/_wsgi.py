@@ -16,7 +16,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterable
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
@@ -27,7 +26,7 @@ from werkzeug.wsgi import get_input_stream
 
 from fake_voice._control import PREFIX, Control, error_response
 from fake_voice._faults import TransportFault
-from fake_voice._wire import Request, Response, TwilioError
+from fake_voice._wire import Request, Response, TwilioError, reason_phrase
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -86,7 +85,7 @@ class App:
             response = self._control(environ, path[len(PREFIX) :] or "/")
         else:
             response = self._twilio(environ)
-        status = f"{response.status} {_phrase(response.status)}"
+        status = f"{response.status} {reason_phrase(response.status, 'Unknown')}"
         headers = list(response.headers.items())
         if response.status not in (204, 304):
             headers.append(("Content-Length", str(len(response.body))))
@@ -174,13 +173,6 @@ def _target(environ: WSGIEnvironment) -> str:
     return f"{path}?{query}" if query else path
 
 
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Unknown"
-
-
 class _Handler(WSGIRequestHandler):
     """Werkzeug's handler, answering in Twilio's envelope and logging one line per request."""
 
@@ -212,12 +204,12 @@ class _Handler(WSGIRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """What http.server answers by itself (a bad request line, headers too long)."""
-        body = transport_error(code, message or _phrase(code)).response().body
+        body = transport_error(code, message or reason_phrase(code, "Unknown")).response().body
         self.close_connection = True
         if not self.request_version.startswith("HTTP/1."):
             # A request line too broken to name its version still gets a status line.
             self.request_version = "HTTP/1.0"
-        self.send_response(code, _phrase(code))
+        self.send_response(code, reason_phrase(code, "Unknown"))
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Connection", "close")
         self.send_header("Content-Length", str(len(body)))

@@ -117,3 +117,17 @@ def test_nothing_is_intercepted_after_stop(loopback_server: str) -> None:
         users_mock.get("https://voice.twilio.com/v1/ConnectionPolicies", json={"stub": 1})
         assert requests.get("https://voice.twilio.com/v1/ConnectionPolicies").json() == {"stub": 1}
     assert voice.requests == []
+
+
+def test_credentials_in_the_url_authenticate_and_never_reach_a_body(
+    fake_voice: FakeVoice,
+) -> None:
+    response = requests.post(
+        f"https://{ACCOUNT_SID}:secret@voice.twilio.com/v1/ConnectionPolicies",
+        data={"FriendlyName": "x"},
+    )
+
+    assert response.status_code == 201
+    assert response.json()["account_sid"] == ACCOUNT_SID
+    assert response.json()["url"].startswith("https://voice.twilio.com/v1/ConnectionPolicies/NY")
+    assert "secret" not in response.text
