@@ -105,7 +105,8 @@ class App:
                 self.stopping.wait(self.stall)
             raise _Dropped(f"an injected {fault.kind} fault") from None
         except Exception as error:  # a fake_voice bug: answer, log, and keep serving
-            log.exception("fake_voice failed on %s", environ.get("PATH_INFO"))
+            path = str(environ.get("PATH_INFO")).translate(_CONTROL_CHARS)
+            log.exception("fake_voice failed on %s", path)
             return transport_error(500, f"fake_voice failed: {error}").response()
 
     def _control(self, environ: WSGIEnvironment, path: str) -> Response:
@@ -117,7 +118,8 @@ class App:
         try:
             return self.control.handle(method, path, body)
         except Exception as error:
-            log.exception("fake_voice control API failed on %s %s", method, path)
+            shown = f"{method} {path}".translate(_CONTROL_CHARS)
+            log.exception("fake_voice control API failed on %s", shown)
             return error_response(500, f"fake_voice failed: {error}")
 
 

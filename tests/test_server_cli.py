@@ -142,12 +142,15 @@ def test_serve_starts_from_a_state_file(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     path.write_text(json.dumps(source.export_state()), encoding="utf-8")
     with running("--state", str(path)) as server:
-        fetched = requests.get(
-            f"{server.url}/v1/ConnectionPolicies/{policy['sid']}", auth=(ACCOUNT_SID, "t")
-        ).json()
+        url = f"{server.url}/v1/ConnectionPolicies/{policy['sid']}"
+        fetched = requests.get(url, auth=(ACCOUNT_SID, "t")).json()
+        requests.delete(url, auth=(ACCOUNT_SID, "t"))
+        requests.post(f"{server.url}/__fake_voice__/reset")  # back to the file's state
+        after_reset = requests.get(url, auth=(ACCOUNT_SID, "t")).json()
         server.stop()
     assert fetched["friendly_name"] == "from file"
     assert fetched["url"] == f"{server.url}/v1/ConnectionPolicies/{policy['sid']}"
+    assert after_reset == fetched
 
 
 def test_a_bad_state_file_is_one_line_and_status_2(tmp_path: Path) -> None:

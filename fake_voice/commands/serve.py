@@ -79,12 +79,11 @@ class _CannotStart(Exception):
 
 
 def _start(args: argparse.Namespace) -> Server:
-    voice = mock(seed=args.seed)
-    if args.state is not None:
-        try:
-            voice.load_state(args.state)
-        except StateError as error:
-            raise _CannotStart(f"cannot load the state: {error}") from None
+    try:
+        # As mock(state=...): the server starts in that state and a reset returns to it.
+        voice = mock(seed=args.seed, state=args.state)
+    except StateError as error:
+        raise _CannotStart(f"cannot load the state: {error}") from None
     if not 0 <= args.port <= 65535:
         raise _CannotStart(f"--port must be 0..65535, not {args.port}")
     try:
