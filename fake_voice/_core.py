@@ -128,7 +128,6 @@ class Core:
                     params=params,
                     base_url=request.base_url,
                     path=request.path,
-                    query=query,
                 )
                 body = operation.handler(call)
             response = _respond(operation, body, self.options.self_check)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fake_voice import _schemas
-from fake_voice._wire import JSON, MultiDict, TwilioError, not_found
+from fake_voice._wire import JSON, TwilioError, not_found
 
 if TYPE_CHECKING:
     from fake_voice._options import Options
@@ -33,7 +33,6 @@ class Call:
     params: dict[str, Any]
     base_url: str
     path: str
-    query: MultiDict = field(default_factory=MultiDict)
 
 
 Handler = Callable[[Call], JSON]

@@ -210,7 +210,6 @@ class Store:
 
     def __init__(self, faker: Faker, clock: Clock) -> None:
         self.lock = threading.RLock()
-        self.faker = faker
         self.clock = clock
         self.sids = SidFactory(faker)
         self.encoded: dict[str, dict[str, tuple[Record, Encoded]]] = {}
