@@ -54,7 +54,11 @@ def countries() -> tuple[Country, ...]:
     found = []
     for entry in pycountry.countries:
         iso = entry.alpha_2
+        # A country needs a calling code and a continent; one that a newer release of a
+        # library adds before the others know it is left out rather than breaking lists.
         if iso in FOLDED_INTO or iso not in phonenumbers.SUPPORTED_REGIONS:
+            continue
+        if iso not in continent_of:
             continue
         name = NAME_OVERRIDES.get(iso) or getattr(entry, "common_name", None) or entry.name
         calling_code = phonenumbers.country_code_for_region(iso)
