@@ -85,7 +85,15 @@ def is_valid(name: str) -> Check:
 
 
 class SchemaViolation(AssertionError):
-    """The fake built a response its own schemas refuse: a bug in fake_voice, never in you."""
+    """The fake built a response its own schemas refuse: a bug in fake_voice, never in you.
+
+    ``pointer`` is the JSON pointer into the body, ``reason`` what the schema said.
+    """
+
+    def __init__(self, message: str, pointer: str = "", reason: str = "") -> None:
+        super().__init__(message)
+        self.pointer = pointer
+        self.reason = reason
 
 
 def check_response(schema: str, data: Any, where: str) -> None:
@@ -97,7 +105,9 @@ def check_response(schema: str, data: Any, where: str) -> None:
         pointer = "/" + "/".join(str(p) for p in error.absolute_path)
         raise SchemaViolation(
             f"fake_voice answered {where} with a body that {schema} refuses at {pointer}: "
-            f"{error.message}\nbody: {json.dumps(data)[:2000]}"
+            f"{error.message}\nbody: {json.dumps(data)[:2000]}",
+            pointer,
+            error.message,
         )
 
 

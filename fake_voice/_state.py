@@ -61,9 +61,9 @@ def _fetch(trial: Core, account_sid: str, where: str, record: dict[str, Any]) ->
     try:
         response = trial.handle(Request("GET", DIRECT_BASE + url, {}), as_account=account_sid)
     except SchemaViolation as violation:
-        # The first line ends "... refuses at <pointer>: <reason>".
-        reason = str(violation).split("\n")[0].rpartition(" refuses at ")[2]
-        raise StateError(f"{where} does not render by its schema at {reason}") from None
+        raise StateError(
+            f"{where} does not render by its schema at {violation.pointer}: {violation.reason}"
+        ) from None
     if response.status != 200:
         raise StateError(f"{where} cannot be fetched at {url}: {response.data['message']}")
     if response.data.get("sid") != record["sid"]:
