@@ -74,6 +74,7 @@ class FakeVoice(Handle):
             interceptor.start()
             self._interceptor = interceptor
             _adapters.activate(self)
+            _bridge_later_mocks()
         return self
 
     def stop(self) -> None:
@@ -84,6 +85,8 @@ class FakeVoice(Handle):
             self._interceptor.stop(allow_assert=False)
             self._interceptor = None
             _adapters.deactivate(self)
+            if _adapters.current() is None:
+                _unbridge()
 
     def __enter__(self) -> FakeVoice:
         return self.start()
@@ -131,6 +134,37 @@ class FakeVoice(Handle):
         except _adapters.HostRefused as refused:
             raise requests.ConnectionError(str(refused)) from None
         return response.status, dict(response.headers), response.body
+
+
+_original_find_match = responses.RequestsMock._find_match
+
+
+def _find_match_or_fake(
+    self: responses.RequestsMock, request: PreparedRequest
+) -> tuple[Any, list[str]]:
+    """A ``responses`` mock's own match, or, for a Twilio URL it does not stub, the fake.
+
+    A ``responses`` mock started after a fake (``@responses.activate`` on a test that also
+    uses the fixture) patches over it and would refuse every Twilio request it does not
+    stub; this hands those to the active fake, which records them as its own.
+    """
+    match, reasons = _original_find_match(self, request)
+    if match is None and _TWILIO_URL.match(str(request.url)):
+        fake = _adapters.current()
+        if isinstance(fake, FakeVoice):
+            bridge = responses.CallbackResponse(
+                str(request.method), _TWILIO_URL, fake._on_twilio, content_type=None
+            )
+            return bridge, reasons
+    return match, reasons
+
+
+def _bridge_later_mocks() -> None:
+    responses.RequestsMock._find_match = _find_match_or_fake  # type: ignore[method-assign]
+
+
+def _unbridge() -> None:
+    responses.RequestsMock._find_match = _original_find_match  # type: ignore[method-assign]
 
 
 def _body_bytes(body: object) -> bytes:

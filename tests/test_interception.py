@@ -15,6 +15,8 @@ import fake_voice
 from fake_voice import FakeVoice
 from tests.conftest import ACCOUNT_SID
 
+POLICIES = "https://voice.twilio.com/v1/ConnectionPolicies"
+
 
 @pytest.fixture
 def loopback_server() -> Iterator[str]:
@@ -131,3 +133,41 @@ def test_credentials_in_the_url_authenticate_and_never_reach_a_body(
     assert response.json()["account_sid"] == ACCOUNT_SID
     assert response.json()["url"].startswith("https://voice.twilio.com/v1/ConnectionPolicies/NY")
     assert "secret" not in response.text
+
+
+@responses.activate
+def test_responses_activate_on_a_test_that_uses_the_fixture_keeps_both_working(
+    fake_voice: FakeVoice,
+) -> None:
+    responses.add(responses.GET, "https://example.test/weather", json={"sky": "clear"})
+    client = Client(ACCOUNT_SID, "t")
+
+    policy = client.voice.v1.connection_policies.create(friendly_name="inside")
+
+    assert client.voice.v1.connection_policies(policy.sid).fetch().friendly_name == "inside"
+    assert requests.get("https://example.test/weather").json() == {"sky": "clear"}
+    assert [e.operation for e in fake_voice.requests] == [
+        "CreateConnectionPolicy",
+        "FetchConnectionPolicy",
+    ]
+
+
+def test_a_users_mock_started_inside_the_fake_keeps_its_own_twilio_stubs() -> None:
+    with fake_voice.mock() as voice, responses.RequestsMock() as users_mock:
+        users_mock.get("https://voice.twilio.com/v1/Settings", json={"stubbed": True})
+
+        stubbed = requests.get("https://voice.twilio.com/v1/Settings", auth=(ACCOUNT_SID, "t"))
+        faked = requests.post(POLICIES, auth=(ACCOUNT_SID, "t"))
+
+        assert stubbed.json() == {"stubbed": True}
+        assert faked.status_code == 201
+        assert [e.operation for e in voice.requests] == ["CreateConnectionPolicy"]
+
+
+def test_after_the_fake_stops_a_later_mock_refuses_twilio_again() -> None:
+    with fake_voice.mock():
+        pass
+    with responses.RequestsMock() as users_mock:
+        with pytest.raises(requests.ConnectionError, match="Connection refused by Responses"):
+            requests.get(POLICIES, auth=(ACCOUNT_SID, "t"))
+        assert len(users_mock.calls) == 1
