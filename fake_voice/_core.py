@@ -8,6 +8,7 @@ operation itself succeeds.
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -80,10 +81,10 @@ class Core:
 
     def __init__(self, options: Options) -> None:
         self.options = options
-        self.seed = options.seed
+        # Without a seed one is drawn, so any run can be repeated: seed=<voice.seed>.
+        self.seed = options.seed if options.seed is not None else secrets.randbits(32)
         faker = Faker()
-        if options.seed is not None:
-            faker.seed_instance(options.seed)
+        faker.seed_instance(self.seed)
         self.clock = Clock()
         self.store = Store(faker, self.clock)
         self.router = _router()

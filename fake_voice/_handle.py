@@ -60,7 +60,8 @@ class Handle:
         return self._core.options
 
     @property
-    def seed(self) -> int | None:
+    def seed(self) -> int:
+        """The seed of every random value: the one given, or one drawn when none was."""
         return self._core.seed
 
     @property

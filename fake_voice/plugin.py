@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 
 _CALL_PASSED = pytest.StashKey[bool]()
+_VOICE = pytest.StashKey[FakeVoice]()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -36,6 +37,16 @@ def pytest_runtest_makereport(
     report = outcome.get_result()
     if report.when == "call":
         item.stash[_CALL_PASSED] = report.passed
+    voice = item.stash.get(_VOICE, None)
+    if voice is not None and report.failed:
+        # Every random value of the fake came from this seed; with it a failure repeats.
+        report.sections.append(
+            (
+                "fake_voice",
+                f"seed={voice.seed}: @pytest.mark.fake_voice(seed={voice.seed}) repeats "
+                "this test's SIDs",
+            )
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -54,6 +65,7 @@ def fake_voice(request: pytest.FixtureRequest) -> Iterator[FakeVoice]:
             raise TypeError("@pytest.mark.fake_voice takes keyword arguments only")
         options.update(marker.kwargs)
     voice = mock(**options).start()  # type: ignore[arg-type]
+    request.node.stash[_VOICE] = voice
     try:
         yield voice
     finally:

@@ -34,6 +34,15 @@ def test_without_a_seed_sids_differ_between_runs() -> None:
     assert sids_made_with(None) != sids_made_with(None)
 
 
+def test_a_drawn_seed_repeats_an_unseeded_run() -> None:
+    with fake_voice.mock() as voice:
+        client = Client(ACCOUNT_SID, "t")
+        first = [client.voice.v1.connection_policies.create().sid for _ in range(3)]
+
+    assert isinstance(voice.seed, int)
+    assert sids_made_with(voice.seed) == first
+
+
 def test_the_context_manager_gives_a_started_handle_and_stops() -> None:
     with fake_voice.mock() as voice:
         assert voice.active

@@ -106,3 +106,22 @@ def test_the_fake_is_stopped_after_each_test(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:randomly")
 
     result.assert_outcomes(passed=2)
+
+
+def test_a_failing_test_reports_the_seed_that_repeats_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from twilio.rest import Client
+
+        def test_fails(fake_voice):
+            Client("AC" + "1" * 32, "t").voice.v1.connection_policies.create()
+            assert fake_voice.requests == []
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(failed=1)
+    seeds = re.findall(r"seed=(\d+): @pytest.mark.fake_voice\(seed=(\d+)\)", result.stdout.str())
+    assert len(seeds) == 1
+    assert seeds[0][0] == seeds[0][1]
