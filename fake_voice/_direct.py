@@ -22,10 +22,9 @@ from twilio.http import AsyncHttpClient, HttpClient
 from twilio.http.response import Response as TwilioResponse
 
 from fake_voice._adapters import HostRefused, basic_auth
-from fake_voice._wire import Request, Response
+from fake_voice._wire import FORM_CONTENT_TYPE, Request, Response
 
 Answer = Callable[[Request], Response]
-_FORM = "application/x-www-form-urlencoded"
 _JSON_TYPES = ("application/json", "application/scim+json")
 _logger = logging.getLogger("fake_voice.direct")
 
@@ -60,7 +59,7 @@ def to_request(
     else:
         body = urlencode(_pairs(data), doseq=True).encode("utf-8")
         if body and content_type is None:
-            all_headers["Content-Type"] = _FORM
+            all_headers["Content-Type"] = FORM_CONTENT_TYPE
     if auth is not None:
         all_headers["Authorization"] = basic_auth(*auth)
     return Request(method.upper(), url, all_headers, body)

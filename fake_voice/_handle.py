@@ -28,6 +28,7 @@ from fake_voice._options import Options, check_account_sid
 from fake_voice._store import Clock
 from fake_voice._wire import (
     DIRECT_BASE,
+    FORM_CONTENT_TYPE,
     VOICE_HOST,
     Request,
     Response,
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
 
     from fake_voice._direct import AsyncDirectHttpClient, DirectHttpClient
     from fake_voice.server import Server
-
-_FORM = "application/x-www-form-urlencoded"
 
 
 class Handle:
@@ -288,7 +287,7 @@ class Handle:
             body = b""
         else:
             body = urlencode(pairs).encode("utf-8")
-        request = Request(method, url, {"Content-Type": _FORM}, body)
+        request = Request(method, url, {"Content-Type": FORM_CONTENT_TYPE}, body)
         response = self._core.handle(request, as_account=account)
         if response.status >= 400:
             raise TwilioError(response.status, response.data["code"], response.data["message"])

@@ -142,21 +142,32 @@ class RequestSchema:
         Unknown parameters are ignored, as Twilio ignores them. ``where`` names the part of
         the request in messages ("post body", "query string").
         """
-        values: dict[str, Any] = {}
-        for name, param in self.params.items():
-            found = given.getlist(name)
-            if not found:
-                continue
-            if len(found) > 1:
-                raise bad_request(f"Parameter {name} was given {len(found)} times in the {where}")
-            values[name] = _coerce(found[0], param.type)
-        for name in self.required:
-            if name not in values:
-                raise bad_request(f"Missing required parameter {name} in the {where}")
+        values, faults = self.gather(given, where)
+        if faults:
+            raise bad_request(faults[0].message)
         if not self.fast_check(values):
             errors = sorted(self.check.iter_errors(values), key=_error_order)
             raise bad_request(self._message(errors[0]))
         return values
+
+    def gather(self, given: MultiDict, where: str) -> tuple[dict[str, Any], list[ParamViolation]]:
+        """The operation's parameters coerced to their types, and what the schema cannot
+        see: a parameter sent more than once, a required one missing (in Twilio's words)."""
+        values: dict[str, Any] = {}
+        faults: list[ParamViolation] = []
+        for name, param in self.params.items():
+            sent = given.getlist(name)
+            if not sent:
+                continue
+            if len(sent) > 1:
+                message = f"Parameter {name} was given {len(sent)} times in the {where}"
+                faults.append(ParamViolation(name, message, "repeated", ("properties", name)))
+            values[name] = _coerce(sent[0], param.type)
+        for name in self.required:
+            if name not in values:
+                message = f"Missing required parameter {name} in the {where}"
+                faults.append(ParamViolation(name, message, "required", ("required",)))
+        return values, faults
 
     def _message(self, error: ValidationError) -> str:
         name = str(error.absolute_path[0]) if error.absolute_path else ""
@@ -246,20 +257,7 @@ def request_violations(schema: RequestSchema, given: MultiDict, where: str) -> l
     ``parse`` stops at the first fault; reading recorded traffic wants them all. An empty
     list means ``parse`` accepts ``given``.
     """
-    found: list[ParamViolation] = []
-    values: dict[str, Any] = {}
-    for name, param in schema.params.items():
-        sent = given.getlist(name)
-        if not sent:
-            continue
-        if len(sent) > 1:
-            message = f"Parameter {name} was given {len(sent)} times in the {where}"
-            found.append(ParamViolation(name, message, "repeated", ("properties", name)))
-        values[name] = _coerce(sent[0], param.type)
-    for name in schema.required:
-        if name not in values:
-            message = f"Missing required parameter {name} in the {where}"
-            found.append(ParamViolation(name, message, "required", ("required",)))
+    values, found = schema.gather(given, where)
     for error in sorted(schema.check.iter_errors(values), key=_error_order):
         if error.validator == "required":
             continue  # reported above, in parse()'s words

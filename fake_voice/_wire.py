@@ -18,6 +18,9 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 JSON = Any
 
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
 DIRECT_BASE = "https://voice.twilio.com"
 """Where direct calls on the handle say they were sent."""
 VOICE_HOST = re.compile(r"^voice(?:\.[a-z0-9-]+){0,2}\.twilio\.com(?::[0-9]+)?$", re.IGNORECASE)
@@ -162,7 +165,7 @@ class Request:
         if not self.body:
             return MultiDict()
         content_type = (self.header("Content-Type") or "").split(";")[0].strip().lower()
-        if content_type not in ("", "application/x-www-form-urlencoded"):
+        if content_type not in ("", FORM_CONTENT_TYPE):
             return MultiDict()
         try:
             text = self.body.decode("utf-8")
@@ -226,9 +229,6 @@ def parse_pairs(text: str) -> MultiDict:
         return MultiDict(parse_qsl(text, keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError):
         raise bad_request("The request parameters are not valid UTF-8 form data") from None
-
-
-JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
