@@ -22,11 +22,10 @@ from typing import Any, Literal
 
 import requests
 
-from fake_voice._wire import TwilioError, reason_phrase, v1_path
+from fake_voice._wire import HTTP_METHODS, TwilioError, reason_phrase, v1_path
 
 TransportError = Literal["connection", "timeout"]
 _TRANSPORT_ERRORS = ("connection", "timeout")
-_METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS")
 # Twilio's codes for the statuses it documents; any other status gets 20000 + status
 # (20429, 20500 and 20503 are in Twilio's error catalogue).
 _CODES = {400: 20001, 401: 20003, 405: 20004}
@@ -65,9 +64,9 @@ class Matcher:
                 raise TypeError(f"{name} must be a string, not {value!r}")
         if self.method is not None:
             method = self.method.upper()
-            if method not in _METHODS:
+            if method not in HTTP_METHODS:
                 raise ValueError(
-                    f"method must be one of {', '.join(_METHODS)}, not {self.method!r}"
+                    f"method must be one of {', '.join(HTTP_METHODS)}, not {self.method!r}"
                 )
             object.__setattr__(self, "method", method)
         if self.path_regex is not None:

@@ -26,7 +26,7 @@ from requests.adapters import HTTPAdapter
 from fake_voice import _adapters, _state
 from fake_voice._handle import Handle
 from fake_voice._options import DEFAULT_ACCOUNT_SID, Options
-from fake_voice._wire import Request
+from fake_voice._wire import HTTP_METHODS, Request
 
 if TYPE_CHECKING:
     import os
@@ -36,7 +36,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 _TWILIO = r"https?://(?:[^/?#]*\.)?twilio\.com(?::[0-9]+)?(?:[/?#]|$)"
 _TWILIO_URL = re.compile(f"^{_TWILIO}", re.IGNORECASE)
 _NOT_TWILIO_URL = re.compile(f"^(?!{_TWILIO})", re.IGNORECASE)
-_METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS")
 
 
 class FakeVoice(Handle):
@@ -67,7 +66,7 @@ class FakeVoice(Handle):
             # mock) answers everything that is not for Twilio.
             interceptor._real_send = HTTPAdapter.send
             interceptor.add_passthru(_NOT_TWILIO_URL)
-            for method in _METHODS:
+            for method in HTTP_METHODS:
                 interceptor.add_callback(
                     method, _TWILIO_URL, callback=self._on_twilio, content_type=None
                 )

@@ -20,6 +20,8 @@ JSON = Any
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+HTTP_METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS")
+"""Every method the fake answers (Voice v1 uses only the first three; the rest get 405)."""
 
 DIRECT_BASE = "https://voice.twilio.com"
 """Where direct calls on the handle say they were sent."""
