@@ -1,6 +1,6 @@
 """A bounded load test of ``fake-voice serve`` from a second process, over loopback only.
 
-This process serves a fresh fake (``fake_voice.server.serve``); a child process runs
+This process serves a fresh fake (``fake_voice.serve``); a child process runs
 THREADS threads that each create a Connection Policy and fetch it back, until REQUESTS
 requests are done or SECONDS have passed, whichever comes first. Then this process prints
 requests per second and checks that no request failed and no write was lost: the fake
@@ -26,7 +26,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from fake_voice.server import serve
+from fake_voice import serve
 
 ACCOUNT = "AC" + "1" * 32
 QUICK = os.environ.get("BENCH_QUICK") == "1"

@@ -8,6 +8,9 @@
 The marker takes the keyword arguments of ``fake_voice.mock()``. Every test gets a fresh
 fake, started before the test and stopped after it, so nothing leaks between tests. After
 a test that passed, a fault set with ``voice.fail()`` that did not fire fails the teardown.
+
+pytest loads this module in every run of a project that installs fake_voice, so it imports
+only pytest: the fake itself is imported by the first test that asks for the fixture.
 """
 
 from __future__ import annotations
@@ -17,14 +20,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from fake_voice._mock import FakeVoice, mock
-
 if TYPE_CHECKING:
     import pluggy
 
+    from fake_voice.handle import FakeVoice
+
 
 _CALL_PASSED = pytest.StashKey[bool]()
-_VOICE = pytest.StashKey[FakeVoice]()
+_VOICE = pytest.StashKey["FakeVoice"]()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -59,6 +62,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def fake_voice(request: pytest.FixtureRequest) -> Iterator[FakeVoice]:
     """A started fake of voice.twilio.com with fresh state; the marker sets its options."""
+    from fake_voice.api import mock
+
     options: dict[str, object] = {}
     for marker in reversed(list(request.node.iter_markers("fake_voice"))):
         if marker.args:

@@ -32,7 +32,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from fake_voice.coverage import (
+from fake_voice.cli.coverage import (
     DescriptionError,
     Operation,
     default_description_path,

@@ -348,7 +348,8 @@ with fake_voice.mock() as voice:
     response = requests.post(
         "https://voice.twilio.com/v1/ConnectionPolicies", auth=("AC" + "1" * 32, "t")
     )
-print(response.status_code, len(voice.requests), "fake_voice._aiohttp" in sys.modules)
+adapter = "fake_voice.intercept.aiohttp_adapter"
+print(response.status_code, len(voice.requests), adapter in sys.modules)
 """
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True

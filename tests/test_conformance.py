@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from twilio.rest import Client
 
-from fake_voice import FakeVoice, _schemas, mock
-from fake_voice._core import Exchange, _router
-from fake_voice._routes import Operation
-from fake_voice.coverage import Report, compare, fake_routes
+from fake_voice import Exchange, FakeVoice, mock
+from fake_voice.cli.coverage import Report, compare, fake_routes
+from fake_voice.core import schemas as _schemas
+from fake_voice.core.operations import Operation
+from fake_voice.resources import router
 from tests import official
 from tests.conftest import ACCOUNT_SID
 from tests.scenarios import Scenario, discover
@@ -27,7 +28,7 @@ SCENARIOS = discover()
 
 
 def routes() -> dict[str, Operation]:
-    return _router().operations
+    return router().operations
 
 
 def own_schema_problems(exchange: Exchange) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from fake_voice.cli import main
-from fake_voice.coverage import ENV_DIR, V1_FILE, fake_routes
+from fake_voice.cli.coverage import ENV_DIR, V1_FILE, fake_routes
 from tests import official
 
 POLICIES = "/v1/ConnectionPolicies"

@@ -235,13 +235,13 @@ def test_filtered_pages_follow_each_other_with_the_filter_kept(
 ) -> None:
     countries = client.voice.v1.dialing_permissions.countries
     whole = isos(countries.list(continent="EUROPE", page_size=1000))
-    fake_voice.requests.clear()
+    before = len(fake_voice.requests)
 
     paged = isos(countries.list(continent="EUROPE", page_size=10))
 
     assert paged == whole
     assert len(whole) > 40
-    urls = [exchange.url for exchange in fake_voice.requests]
+    urls = [exchange.url for exchange in fake_voice.requests[before:]]
     assert len(urls) == (len(whole) + 9) // 10
     assert urls[0] == f"{COUNTRIES}?Continent=EUROPE&PageSize=10"
     for number, url in enumerate(urls[1:], start=1):

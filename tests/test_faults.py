@@ -16,8 +16,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 import fake_voice
-from fake_voice import FakeVoice
-from fake_voice._faults import Fault
+from fake_voice import FakeVoice, Fault
 from tests.conftest import ACCOUNT_SID, BASE
 
 POLICIES = f"{BASE}/v1/ConnectionPolicies"

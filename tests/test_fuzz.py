@@ -22,13 +22,13 @@ from hypothesis import strategies as st
 
 import fake_voice
 from fake_voice import FakeVoice
-from fake_voice._core import _router
-from fake_voice._wire import Request
+from fake_voice.core.wire import Request
+from fake_voice.resources import router
 from tests.conftest import ACCOUNT_SID
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"{ACCOUNT_SID}:t".encode()).decode()}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-OPERATIONS = sorted(_router().operations.values(), key=lambda op: op.name)
+OPERATIONS = sorted(router().operations.values(), key=lambda op: op.name)
 ERROR_CODES = {400: {20001, 21481}, 401: {20003}, 404: {20404}, 405: {20004}}
 FUZZ = settings(
     max_examples=60,
@@ -126,7 +126,7 @@ def success_status(method: str, path: str) -> int | None:
 def assert_well_answered(voice: FakeVoice, request: Request) -> None:
     before = voice.export_state()
 
-    response = voice.handle(request)
+    response = voice.answer(request)
 
     if response.status < 400:
         assert response.status == success_status(request.method, request.path)
@@ -158,7 +158,7 @@ def test_random_requests_get_a_success_or_twilios_envelope(operation: Any) -> No
 def test_random_bytes_as_a_form_body_never_crash(body: bytes, path: str) -> None:
     voice, _ = world()
 
-    response = voice.handle(
+    response = voice.answer(
         Request("POST", f"https://voice.twilio.com{path}", {**AUTH, **FORM}, body)
     )
 

@@ -11,8 +11,8 @@ from referencing import Registry, Resource
 from twilio.rest import Client
 
 import fake_voice
-from fake_voice import _schemas
-from fake_voice._schema_compiler import Unsupported, compile_schema
+from fake_voice.core import schemas as _schemas
+from fake_voice.core.schema_compiler import Unsupported, compile_schema
 from tests.conftest import ACCOUNT_SID
 from tests.scenarios import discover
 

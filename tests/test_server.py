@@ -17,8 +17,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 import fake_voice
-from fake_voice import FakeVoice
-from fake_voice.server import Server, serve
+from fake_voice import FakeVoice, Server, serve
 from tests.conftest import ACCOUNT_SID, OTHER_ACCOUNT_SID
 
 CONTROL = "/__fake_voice__"

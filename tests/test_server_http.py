@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from fake_voice.server import Server, serve
+from fake_voice import Server, serve
 from tests.conftest import ACCOUNT_SID
 from tests.refusals import envelope
 

@@ -10,7 +10,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from fake_voice.server import serve
+from fake_voice import serve
 from tests.conftest import ACCOUNT_SID
 
 NODE_DIR = Path(__file__).parent / "node"

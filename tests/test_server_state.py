@@ -13,8 +13,7 @@ import pytest
 import requests
 
 import fake_voice
-from fake_voice import FakeVoice
-from fake_voice._store import StateError
+from fake_voice import FakeVoice, StateError
 from tests.conftest import ACCOUNT_SID, OTHER_ACCOUNT_SID
 
 State = dict[str, Any]

@@ -1,8 +1,8 @@
 """Create, fetch, list, update and delete for any SID-keyed resource, from a declaration.
 
 A resource module declares a :class:`Kind` (its SID prefix, paths, parameters and defaults,
-and the rules beyond its schema) and gets the five handlers from :func:`handlers`.
-Every handler validates everything before it changes anything, so a refused request
+and the rules beyond its schema) and gets the five operations from :func:`crud_operations`.
+Every operation validates everything before it changes anything, so a refused request
 leaves the store as it was.
 """
 
@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from fake_voice._pages import paginate
-from fake_voice._routes import Call, Handler
-from fake_voice._schemas import check_response
-from fake_voice._store import Collection, Record, format_date
-from fake_voice._wire import JSON, Encoded, encode_json, not_found
+from fake_voice.core.dialect import Listing
+from fake_voice.core.errors import not_found
+from fake_voice.core.operations import Context, Implementation
+from fake_voice.core.schemas import check_response
+from fake_voice.core.wire import JSON, Encoded, encode_json
+from fake_voice.state.clock import format_date
+from fake_voice.state.store import Collection, Record
 
-Rule = Callable[[Call, Record, "Record | None"], None]
-Cascade = Callable[[Call, Record], None]
+Rule = Callable[[Context, Record, "Record | None"], None]
+Cascade = Callable[[Context, Record], None]
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,8 @@ class Kind:
     rules: tuple[Rule, ...] = ()
     on_delete: tuple[Cascade, ...] = ()
 
-    def collection(self, call: Call, parent: str = "") -> Collection:
-        return call.account.collection(self.key, parent)
+    def collection(self, ctx: Context, parent: str = "") -> Collection:
+        return ctx.account.collection(self.key, parent)
 
     def render(self, record: Record, base_url: str) -> dict[str, JSON]:
         """The record as Twilio sends it, every URL on the host the caller used."""
@@ -63,47 +65,47 @@ class Kind:
             body["links"] = {name: f"{url}/{sub}" for name, sub in self.links.items()}
         return body
 
-    def encoded(self, call: Call, record: Record) -> Encoded:
+    def encoded(self, ctx: Context, record: Record) -> Encoded:
         """The record as the caller's host sees it, encoded and checked once per version.
 
         Records are never changed in place (an update stores a new dict), so the cache
         entry is valid exactly while it holds the very record stored now.
         """
-        by_host = call.store.encoded.setdefault(record["sid"], {})
-        cached = by_host.get(call.base_url)
+        by_host = ctx.store.encoded.setdefault(record["sid"], {})
+        cached = by_host.get(ctx.base_url)
         if cached is not None and cached[0] is record:
-            return cached[1]
-        body = self.render(record, call.base_url)
-        if call.options.self_check:
-            check_response(self.schema, body, call.operation.name)
+            return cast(Encoded, cached[1])
+        body = self.render(record, ctx.base_url)
+        if ctx.options.self_check:
+            check_response(self.schema, body, ctx.operation.name)
         encoded = Encoded(encode_json(body))
-        by_host[call.base_url] = (record, encoded)
+        by_host[ctx.base_url] = (record, encoded)
         return encoded
 
-    def parent_of(self, call: Call) -> str:
+    def parent_of(self, ctx: Context) -> str:
         """The parent SID in the path, after checking the parent exists (else 404)."""
         if not self.parent_key:
             return ""
-        parent = call.path_params[self.parent_param]
-        if parent not in call.account.collection(self.parent_key).records:
-            raise not_found(call.path)
+        parent = ctx.path_params[self.parent_param]
+        if parent not in ctx.account.collection(self.parent_key).records:
+            raise not_found(ctx.path)
         return parent
 
-    def find(self, call: Call) -> tuple[Collection, Record]:
-        collection = self.collection(call, self.parent_of(call))
-        record = collection.records.get(call.path_params["Sid"])
+    def find(self, ctx: Context) -> tuple[Collection, Record]:
+        collection = self.collection(ctx, self.parent_of(ctx))
+        record = collection.records.get(ctx.path_params["Sid"])
         if record is None:
-            raise not_found(call.path)
+            raise not_found(ctx.path)
         return collection, record
 
-    def new_record(self, call: Call, values: Mapping[str, Any]) -> Record:
+    def new_record(self, ctx: Context, values: Mapping[str, Any]) -> Record:
         """A record built from ``values`` (property name -> value), checked but not stored."""
-        parent = self.parent_of(call)
-        sid = call.store.sids.new(self.prefix)
-        now = format_date(call.store.clock.now())
+        parent = self.parent_of(ctx)
+        sid = ctx.store.sids.new(self.prefix)
+        now = format_date(ctx.store.clock.now())
         record: Record = {}
         if self.with_account:
-            record["account_sid"] = call.account.sid
+            record["account_sid"] = ctx.account.sid
         if self.parent_field:
             record[self.parent_field] = parent
         record["sid"] = sid
@@ -112,50 +114,51 @@ class Kind:
         record["date_created"] = record["date_updated"] = now
         record["url"] = self.collection_path.format(parent=parent) + "/" + sid
         for rule in self.rules:
-            rule(call, record, None)
+            rule(ctx, record, None)
         return record
 
-    def given(self, call: Call) -> dict[str, Any]:
+    def given(self, ctx: Context) -> dict[str, Any]:
         """The properties this request sets, from the parameters it sent."""
-        params = call.params
+        params = ctx.params
         return {spec.name: params[spec.param] for spec in self.fields if spec.param in params}
 
-    def create(self, call: Call) -> JSON:
-        record = self.new_record(call, self.given(call))
-        self.collection(call, record.get(self.parent_field, "")).add(record)
-        return self.encoded(call, record)
+    def create(self, ctx: Context) -> JSON:
+        record = self.new_record(ctx, self.given(ctx))
+        self.collection(ctx, record.get(self.parent_field, "")).add(record)
+        return self.encoded(ctx, record)
 
-    def fetch(self, call: Call) -> JSON:
-        return self.encoded(call, self.find(call)[1])
+    def fetch(self, ctx: Context) -> JSON:
+        return self.encoded(ctx, self.find(ctx)[1])
 
-    def list(self, call: Call) -> JSON:
-        collection = self.collection(call, self.parent_of(call))
-        return paginate(
-            call,
-            self.key,
-            collection.in_order(),
-            collection.positions.get,
-            lambda record: self.encoded(call, record),
+    def list(self, ctx: Context) -> JSON:
+        collection = self.collection(ctx, self.parent_of(ctx))
+        return ctx.page(
+            Listing(
+                self.key,
+                collection.in_order(),
+                collection.positions.get,
+                lambda record: self.encoded(ctx, record),
+            )
         )
 
-    def update(self, call: Call) -> JSON:
-        collection, old = self.find(call)
-        record = {**old, **self.given(call), "date_updated": format_date(call.store.clock.now())}
+    def update(self, ctx: Context) -> JSON:
+        collection, old = self.find(ctx)
+        record = {**old, **self.given(ctx), "date_updated": format_date(ctx.store.clock.now())}
         for rule in self.rules:
-            rule(call, record, old)
+            rule(ctx, record, old)
         collection.records[record["sid"]] = record
-        return self.encoded(call, record)
+        return self.encoded(ctx, record)
 
-    def delete(self, call: Call) -> JSON:
-        collection, record = self.find(call)
+    def delete(self, ctx: Context) -> JSON:
+        collection, record = self.find(ctx)
         for cascade in self.on_delete:
-            cascade(call, record)
+            cascade(ctx, record)
         del collection.records[record["sid"]]
-        call.store.encoded.pop(record["sid"], None)
+        ctx.store.encoded.pop(record["sid"], None)
         return None
 
 
-def handlers(kind: Kind, name: str) -> dict[str, Handler]:
+def crud_operations(kind: Kind, name: str) -> dict[str, Implementation]:
     """The five operations of ``kind``, under Twilio's operationIds (``Create<name>``...)."""
     return {
         f"Create{name}": kind.create,

@@ -9,18 +9,18 @@ the referenced record declares which in its ``on_delete``.
 
 from __future__ import annotations
 
-from fake_voice._routes import Call
-from fake_voice._store import Record
-from fake_voice._wire import bad_request
+from fake_voice.core.errors import bad_request
+from fake_voice.core.operations import Context
 from fake_voice.resources._crud import Cascade, Rule
+from fake_voice.state.store import Record
 
 
 def references(param: str, kind_key: str, label: str) -> Rule:
     """A rule: a non-empty ``param`` must be the SID of a ``kind_key`` record of the account."""
 
-    def check(call: Call, record: Record, old: Record | None) -> None:
-        sid = call.params.get(param)
-        if sid and sid not in call.account.collection(kind_key).records:
+    def check(ctx: Context, record: Record, old: Record | None) -> None:
+        sid = ctx.params.get(param)
+        if sid and sid not in ctx.account.collection(kind_key).records:
             raise bad_request(f"Invalid value for parameter {param}: {label} {sid} was not found")
 
     return check
@@ -29,7 +29,7 @@ def references(param: str, kind_key: str, label: str) -> Rule:
 def blank_clears(*names: str) -> Rule:
     """A rule: an empty value sent for any of ``names`` stores null (Twilio's way to unset)."""
 
-    def clear(call: Call, record: Record, old: Record | None) -> None:
+    def clear(ctx: Context, record: Record, old: Record | None) -> None:
         for name in names:
             if record.get(name) == "":
                 record[name] = None
@@ -40,8 +40,8 @@ def blank_clears(*names: str) -> Rule:
 def clear_references(kind_key: str, field: str) -> Cascade:
     """A cascade: ``kind_key`` records whose ``field`` names the deleted record get null there."""
 
-    def clear(call: Call, deleted: Record) -> None:
-        records = call.account.collection(kind_key).records
+    def clear(ctx: Context, deleted: Record) -> None:
+        records = ctx.account.collection(kind_key).records
         for sid, record in list(records.items()):
             if record.get(field) == deleted["sid"]:
                 records[sid] = {**record, field: None}  # a new dict: records never change in place
@@ -52,10 +52,10 @@ def clear_references(kind_key: str, field: str) -> Cascade:
 def delete_referrers(kind_key: str, field: str) -> Cascade:
     """A cascade: ``kind_key`` records whose ``field`` names the deleted record go with it."""
 
-    def delete(call: Call, deleted: Record) -> None:
-        collection = call.account.collection(kind_key)
+    def delete(ctx: Context, deleted: Record) -> None:
+        collection = ctx.account.collection(kind_key)
         for sid in [r["sid"] for r in collection if r.get(field) == deleted["sid"]]:
             del collection.records[sid]
-            call.store.encoded.pop(sid, None)
+            ctx.store.encoded.pop(sid, None)
 
     return delete

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from fake_voice._routes import Call, Handler
-from fake_voice._store import Store
-from fake_voice._wire import JSON, bad_request, not_found
+from fake_voice.core.errors import bad_request, not_found
+from fake_voice.core.operations import Context, Implementation
+from fake_voice.core.wire import JSON
+from fake_voice.state.store import Store
 
 ARCHIVED_CALLS = "archived_calls"
 """``extras`` key: date (``YYYY-MM-DD``) -> SIDs of the calls archived under it."""
@@ -33,22 +34,22 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
-def delete_archived_call(call: Call) -> JSON:
-    date = call.path_params["Date"]
+def delete_archived_call(ctx: Context) -> JSON:
+    date = ctx.path_params["Date"]
     if parse_date(date) is None:
         raise bad_request(
             "Invalid value for parameter Date: must be a calendar date in the form YYYY-MM-DD"
         )
-    archive = call.account.extras.get(ARCHIVED_CALLS, {})
+    archive = ctx.account.extras.get(ARCHIVED_CALLS, {})
     sids: list[str] = archive.get(date, [])
-    sid = call.path_params["Sid"]
+    sid = ctx.path_params["Sid"]
     if sid not in sids:
-        raise not_found(call.path)
+        raise not_found(ctx.path)
     sids.remove(sid)
     if not sids:
         del archive[date]
     if not archive:
-        del call.account.extras[ARCHIVED_CALLS]
+        del ctx.account.extras[ARCHIVED_CALLS]
     return None
 
 
@@ -71,4 +72,4 @@ def add_archived_call(
     return sid
 
 
-HANDLERS: dict[str, Handler] = {"DeleteArchivedCall": delete_archived_call}
+OPERATIONS: dict[str, Implementation] = {"DeleteArchivedCall": delete_archived_call}

@@ -15,7 +15,7 @@ outside this fake, so the domain itself is not looked up.
 
 from __future__ import annotations
 
-from fake_voice.resources._crud import Field, Kind, handlers
+from fake_voice.resources._crud import Field, Kind, crud_operations
 from fake_voice.resources._rules import blank_clears, references
 
 BYOC_TRUNKS = Kind(
@@ -47,4 +47,4 @@ BYOC_TRUNKS = Kind(
     ),
 )
 
-HANDLERS = handlers(BYOC_TRUNKS, "ByocTrunk")
+OPERATIONS = crud_operations(BYOC_TRUNKS, "ByocTrunk")

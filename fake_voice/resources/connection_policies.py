@@ -7,16 +7,16 @@ schema). Deleting a policy deletes its Targets with it and clears the
 
 from __future__ import annotations
 
-from fake_voice._routes import Call
-from fake_voice._store import Record
-from fake_voice.resources._crud import Field, Kind, handlers
+from fake_voice.core.operations import Context
+from fake_voice.resources._crud import Field, Kind, crud_operations
 from fake_voice.resources._rules import clear_references
+from fake_voice.state.store import Record
 
 
-def _delete_targets(call: Call, record: Record) -> None:
-    for target in call.account.collection("targets", record["sid"]):
-        call.store.encoded.pop(target["sid"], None)
-    call.account.drop("targets", record["sid"])
+def _delete_targets(ctx: Context, record: Record) -> None:
+    for target in ctx.account.collection("targets", record["sid"]):
+        ctx.store.encoded.pop(target["sid"], None)
+    ctx.account.drop("targets", record["sid"])
 
 
 CONNECTION_POLICIES = Kind(
@@ -29,4 +29,4 @@ CONNECTION_POLICIES = Kind(
     on_delete=(_delete_targets, clear_references("byoc_trunks", "connection_policy_sid")),
 )
 
-HANDLERS = handlers(CONNECTION_POLICIES, "ConnectionPolicy")
+OPERATIONS = crud_operations(CONNECTION_POLICIES, "ConnectionPolicy")

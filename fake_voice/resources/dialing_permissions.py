@@ -1,4 +1,4 @@
-"""Voice dialing permissions: which countries an account may call, by risk class.
+"""Voice dialing permissions: which countries an account may ctx, by risk class.
 
 The country list comes from ``fake_voice._countries`` (pycountry, GeoNames, libphonenumber);
 what an account changed is kept in its ``extras``, so accounts never see each other's.
@@ -34,11 +34,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from fake_voice._countries import FOLDED_INTO, Country, by_iso_code, countries
-from fake_voice._pages import paginate
-from fake_voice._routes import Call, Handler
-from fake_voice._store import Account, Store
-from fake_voice._wire import JSON, TwilioError, bad_request, not_found
+from fake_voice.core.dialect import Listing
+from fake_voice.core.errors import TwilioError, bad_request, not_found
+from fake_voice.core.operations import Context, Implementation
+from fake_voice.core.wire import JSON
+from fake_voice.resources._countries import FOLDED_INTO, Country, by_iso_code, countries
+from fake_voice.state.store import Account, Store
 
 DEFAULT_FLAGS = {
     "low_risk_numbers_enabled": True,
@@ -64,36 +65,36 @@ _FILTERS = ("IsoCode", "Continent", "CountryCode", *_FLAG_OF_FILTER)
 _PREFIX = re.compile(r"\+[0-9]{1,15}\Z")
 
 
-def _country_url(call: Call, country: Country) -> str:
-    return f"{call.base_url}/v1/DialingPermissions/Countries/{country.iso_code}"
+def _country_url(ctx: Context, country: Country) -> str:
+    return f"{ctx.base_url}/v1/DialingPermissions/Countries/{country.iso_code}"
 
 
 def flags_of(account: Account, iso_code: str) -> dict[str, bool]:
     return {**DEFAULT_FLAGS, **account.extras.get(PERMISSIONS, {}).get(iso_code, {})}
 
 
-def _render(call: Call, country: Country) -> dict[str, JSON]:
-    url = _country_url(call, country)
+def _render(ctx: Context, country: Country) -> dict[str, JSON]:
+    url = _country_url(ctx, country)
     return {
         "iso_code": country.iso_code,
         "name": country.name,
         "country_codes": list(country.country_codes),
         "continent": country.continent,
-        **flags_of(call.account, country.iso_code),
+        **flags_of(ctx.account, country.iso_code),
         "url": url,
         "links": {"highrisk_special_prefixes": f"{url}/HighRiskSpecialPrefixes"},
     }
 
 
-def _path_country(call: Call) -> Country:
-    found = by_iso_code().get(call.path_params["IsoCode"])
+def _path_country(ctx: Context) -> Country:
+    found = by_iso_code().get(ctx.path_params["IsoCode"])
     if found is None:
-        raise not_found(call.path)
+        raise not_found(ctx.path)
     return found[1]
 
 
-def _matches(call: Call, country: Country, rendered: dict[str, JSON]) -> bool:
-    params = call.params
+def _matches(ctx: Context, country: Country, rendered: dict[str, JSON]) -> bool:
+    params = ctx.params
     if "IsoCode" in params and country.iso_code != params["IsoCode"]:
         return False
     if "Continent" in params and country.continent != params["Continent"]:
@@ -114,32 +115,32 @@ def _echo(value: Any) -> str:
     return str(value)
 
 
-def list_countries(call: Call) -> JSON:
+def list_countries(ctx: Context) -> JSON:
     index = by_iso_code()
     items = []
     for place, country in enumerate(countries()):
-        rendered = _render(call, country)
-        if _matches(call, country, rendered):
+        rendered = _render(ctx, country)
+        if _matches(ctx, country, rendered):
             items.append((country.iso_code, place, rendered))
-    filters = [(name, _echo(call.params[name])) for name in _FILTERS if name in call.params]
+    filters = [(name, _echo(ctx.params[name])) for name in _FILTERS if name in ctx.params]
 
     def position(iso_code: str) -> int | None:
         found = index.get(iso_code)
         return None if found is None else found[0]
 
-    return paginate(call, "content", items, position, lambda item: item, filters)
+    return ctx.page(Listing("content", items, position, lambda item: item, filters))
 
 
-def fetch_country(call: Call) -> JSON:
-    return _render(call, _path_country(call))
+def fetch_country(ctx: Context) -> JSON:
+    return _render(ctx, _path_country(ctx))
 
 
-def list_prefixes(call: Call) -> JSON:
-    country = _path_country(call)
-    prefixes: list[str] = call.account.extras.get(PREFIXES, {}).get(country.iso_code, [])
+def list_prefixes(ctx: Context) -> JSON:
+    country = _path_country(ctx)
+    prefixes: list[str] = ctx.account.extras.get(PREFIXES, {}).get(country.iso_code, [])
     places = {prefix: place for place, prefix in enumerate(prefixes)}
     items = [(prefix, place, prefix) for prefix, place in places.items()]
-    return paginate(call, "content", items, places.get, lambda prefix: {"prefix": prefix})
+    return ctx.page(Listing("content", items, places.get, lambda prefix: {"prefix": prefix}))
 
 
 def _refuse(reason: str) -> TwilioError:
@@ -196,12 +197,12 @@ def parse_update_request(text: str) -> list[tuple[str, dict[str, bool]]]:
     return [_parse_update(f"element {number}", item, seen) for number, item in enumerate(data)]
 
 
-def bulk_update(call: Call) -> JSON:
-    text: str = call.params["UpdateRequest"]
+def bulk_update(ctx: Context) -> JSON:
+    text: str = ctx.params["UpdateRequest"]
     updates = parse_update_request(text)
-    stored = call.account.extras.setdefault(PERMISSIONS, {})
+    stored = ctx.account.extras.setdefault(PERMISSIONS, {})
     for iso_code, flags in updates:
-        stored[iso_code] = {**flags_of(call.account, iso_code), **flags}
+        stored[iso_code] = {**flags_of(ctx.account, iso_code), **flags}
     return {"update_count": len(updates), "update_request": text}
 
 
@@ -233,7 +234,7 @@ def set_high_risk_prefixes(
                 del extras[PREFIXES]
 
 
-HANDLERS: dict[str, Handler] = {
+OPERATIONS: dict[str, Implementation] = {
     "ListDialingPermissionsCountry": list_countries,
     "FetchDialingPermissionsCountry": fetch_country,
     "ListDialingPermissionsHrsPrefixes": list_prefixes,

@@ -13,7 +13,7 @@ exist without its record.
 
 from __future__ import annotations
 
-from fake_voice.resources._crud import Field, Kind, handlers
+from fake_voice.resources._crud import Field, Kind, crud_operations
 from fake_voice.resources._rules import delete_referrers
 
 IP_RECORDS = Kind(
@@ -29,4 +29,4 @@ IP_RECORDS = Kind(
     on_delete=(delete_referrers("source_ip_mappings", "ip_record_sid"),),
 )
 
-HANDLERS = handlers(IP_RECORDS, "IpRecord")
+OPERATIONS = crud_operations(IP_RECORDS, "IpRecord")

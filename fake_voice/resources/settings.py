@@ -10,31 +10,31 @@ changes nothing.
 
 from __future__ import annotations
 
-from fake_voice._routes import Call, Handler
-from fake_voice._wire import JSON
+from fake_voice.core.operations import Context, Implementation
+from fake_voice.core.wire import JSON
 
 SETTINGS = "settings"
 """``extras`` key: the account's settings, once it changed them."""
 DEFAULTS = {"dialing_permissions_inheritance": True}
 
 
-def _render(call: Call) -> JSON:
-    stored = call.account.extras.get(SETTINGS, {})
-    return {**DEFAULTS, **stored, "url": f"{call.base_url}/v1/Settings"}
+def _render(ctx: Context) -> JSON:
+    stored = ctx.account.extras.get(SETTINGS, {})
+    return {**DEFAULTS, **stored, "url": f"{ctx.base_url}/v1/Settings"}
 
 
-def fetch_settings(call: Call) -> JSON:
-    return _render(call)
+def fetch_settings(ctx: Context) -> JSON:
+    return _render(ctx)
 
 
-def update_settings(call: Call) -> JSON:
-    if "DialingPermissionsInheritance" in call.params:
-        stored = call.account.extras.setdefault(SETTINGS, {})
-        stored["dialing_permissions_inheritance"] = call.params["DialingPermissionsInheritance"]
-    return _render(call)
+def update_settings(ctx: Context) -> JSON:
+    if "DialingPermissionsInheritance" in ctx.params:
+        stored = ctx.account.extras.setdefault(SETTINGS, {})
+        stored["dialing_permissions_inheritance"] = ctx.params["DialingPermissionsInheritance"]
+    return _render(ctx)
 
 
-HANDLERS: dict[str, Handler] = {
+OPERATIONS: dict[str, Implementation] = {
     "FetchDialingPermissionsSettings": fetch_settings,
     "UpdateDialingPermissionsSettings": update_settings,
 }

@@ -10,7 +10,7 @@ may be mapped more than once; the fake does not look for overlaps.
 
 from __future__ import annotations
 
-from fake_voice.resources._crud import Field, Kind, handlers
+from fake_voice.resources._crud import Field, Kind, crud_operations
 from fake_voice.resources._rules import references
 
 SOURCE_IP_MAPPINGS = Kind(
@@ -26,4 +26,4 @@ SOURCE_IP_MAPPINGS = Kind(
     rules=(references("IpRecordSid", "ip_records", "IP Record"),),
 )
 
-HANDLERS = handlers(SOURCE_IP_MAPPINGS, "SourceIpMapping")
+OPERATIONS = crud_operations(SOURCE_IP_MAPPINGS, "SourceIpMapping")

@@ -8,7 +8,7 @@ a Target under a policy the account does not have is a 404.
 
 from __future__ import annotations
 
-from fake_voice.resources._crud import Field, Kind, handlers
+from fake_voice.resources._crud import Field, Kind, crud_operations
 
 TARGETS = Kind(
     key="targets",
@@ -27,4 +27,4 @@ TARGETS = Kind(
     parent_param="ConnectionPolicySid",
 )
 
-HANDLERS = handlers(TARGETS, "ConnectionPolicyTarget")
+OPERATIONS = crud_operations(TARGETS, "ConnectionPolicyTarget")

@@ -1,1 +1,0 @@
-"""Subcommands of ``fake-voice``, one module each (see ``fake_voice.cli``)."""

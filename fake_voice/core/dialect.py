@@ -1,0 +1,94 @@
+"""The seam per API version: how a body is read, how an error and a list page are written.
+
+Voice v1 reads form bodies (query strings for GET and DELETE), answers errors in Twilio's
+legacy envelope and writes list pages with ``meta`` and ``PageToken``; later versions read
+JSON bodies, answer RFC 9457 problem documents or write token pages. The request path and
+the resources ask the operation's :class:`Dialect` and never test for a version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from fake_voice.core.errors import TwilioError
+from fake_voice.core.schemas import RequestSchema
+from fake_voice.core.wire import JSON, Encoded, MultiDict, Request, Response, encode_json
+
+
+@dataclass(frozen=True)
+class Page:
+    """A list page: its items (each already ``Encoded``, or data yet to check) under ``key``,
+    and the rest of the body (v1: ``meta``)."""
+
+    key: str
+    items: list[Any]
+    rest: dict[str, JSON]
+
+    def unchecked(self) -> dict[str, JSON]:
+        """The page as data, with only the items nobody has checked against a schema yet."""
+        return {self.key: [i for i in self.items if not isinstance(i, Encoded)], **self.rest}
+
+    def encode(self) -> bytes:
+        items = b",".join(i if isinstance(i, Encoded) else encode_json(i) for i in self.items)
+        rest = b"".join(b"," + encode_json(k) + b":" + encode_json(v) for k, v in self.rest.items())
+        return b"{" + encode_json(self.key) + b":[" + items + b"]" + rest + b"}"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a list operation hands its dialect: the records in order, and how to show them.
+
+    ``items`` are ``(token key, place, item)`` triples in ascending place; ``position`` gives
+    the place of any key ever listed, deleted ones included, or None for one never seen.
+    ``filters`` are the list's own query parameters, which lead every URL of the page.
+    """
+
+    key: str
+    items: Sequence[tuple[str, int, Any]]
+    position: Callable[[str], int | None]
+    render: Callable[[Any], JSON]
+    filters: Sequence[tuple[str, str]] = ()
+
+
+class ListRequest(Protocol):
+    """What a dialect reads of the list request it writes a page for (an operation's context)."""
+
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def page_size_over_limit(self) -> Literal["cap", "reject"]: ...
+
+
+class Dialect(Protocol):
+    """One API version's wire conventions."""
+
+    version: str
+    error_schema: str
+    """The schema under ``schemas/`` that every error body of this version satisfies."""
+
+    def read(self, request: Request, method: str) -> MultiDict:
+        """The raw parameters an operation of ``method`` takes from ``request`` (400 if
+        they cannot be read at all)."""
+        ...
+
+    def where(self, method: str) -> str:
+        """Where an operation's parameters travel, as this version's messages name it."""
+        ...
+
+    def parse(self, given: MultiDict, schema: RequestSchema, method: str) -> dict[str, Any]:
+        """The parameters coerced and validated by ``schema`` (Twilio's 400 on any fault)."""
+        ...
+
+    def error_response(self, error: TwilioError) -> Response:
+        """The answer for ``error``, in this version's error shape."""
+        ...
+
+    def page(self, request: ListRequest, listing: Listing) -> Page:
+        """One page of ``listing`` as this version writes list bodies."""
+        ...

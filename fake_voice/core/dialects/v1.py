@@ -1,0 +1,122 @@
+"""Voice v1's dialect: form bodies, Twilio's legacy error envelope, ``meta`` list pages.
+
+Parameters travel in the query string for GET and DELETE and in a form-encoded body for
+POST; a body of another content type carries none. Values are strings, coerced to the types
+the request schema names, then validated.
+
+List pages: a ``PageToken`` is ``PA`` + the key of the last record of the page before (fetch
+what comes after it) or ``PB`` + the key of the first record of the page after (fetch what
+comes before it). Tokens position pages by a record's place in creation order, not by an
+offset, so pages stay right while records are created or deleted between fetches.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import Any
+from urllib.parse import urlencode
+
+from fake_voice.core.dialect import Listing, ListRequest, Page
+from fake_voice.core.errors import TwilioError, bad_request
+from fake_voice.core.schemas import RequestSchema
+from fake_voice.core.wire import JSON, MultiDict, Request, Response
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+
+def _place(item: tuple[str, int, Any]) -> int:
+    return item[1]
+
+
+def _page_size(request: ListRequest) -> int:
+    size: int = request.params.get("PageSize", DEFAULT_PAGE_SIZE)
+    if size > MAX_PAGE_SIZE:
+        if request.page_size_over_limit == "reject":
+            raise bad_request(
+                "Invalid value for parameter PageSize: "
+                f"must be a whole number from 1 to {MAX_PAGE_SIZE}"
+            )
+        size = MAX_PAGE_SIZE
+    return size
+
+
+def _page(request: ListRequest, listing: Listing) -> Page:
+    items = listing.items
+    size = _page_size(request)
+    page: int = request.params.get("Page", 0)
+    token: str | None = request.params.get("PageToken")
+
+    if token is None:
+        start = page * size
+        end = start + size
+    else:
+        anchor = listing.position(token[2:]) if token[:2] in ("PA", "PB") else None
+        if anchor is None:
+            raise TwilioError(400, 21481, "Invalid PageToken")
+        if token[:2] == "PA":
+            start = bisect_right(items, anchor, key=_place)
+            end = start + size
+        else:
+            end = bisect_left(items, anchor, key=_place)
+            start = max(0, end - size)
+    chosen = items[start:end]
+
+    def url(number: int, page_token: str | None) -> str:
+        query = [*listing.filters, ("PageSize", str(size)), ("Page", str(number))]
+        if page_token:
+            query.append(("PageToken", page_token))
+        return f"{request.base_url}{request.path}?{urlencode(query)}"
+
+    next_url = url(page + 1, "PA" + chosen[-1][0]) if chosen and end < len(items) else None
+    previous_url = url(page - 1, "PB" + chosen[0][0]) if chosen and page > 0 else None
+    meta: dict[str, JSON] = {
+        "first_page_url": url(0, None),
+        "key": listing.key,
+        "next_page_url": next_url,
+        "page": page,
+        "page_size": size,
+        "previous_page_url": previous_url,
+        "url": url(page, token),
+    }
+    rendered = [listing.render(item) for _, _, item in chosen]
+    return Page(listing.key, rendered, {"meta": meta})
+
+
+def envelope(error: TwilioError) -> dict[str, JSON]:
+    """Twilio's legacy error envelope (v1 and v2 describe it)."""
+    body: dict[str, JSON] = {
+        "code": error.code,
+        "message": error.message,
+        "more_info": f"https://www.twilio.com/docs/errors/{error.code}",
+        "status": error.status,
+    }
+    body.update(error.extra)
+    if error.details is not None:
+        body["details"] = dict(error.details)
+    return body
+
+
+class V1:
+    version = "v1"
+    error_schema = "error.json"
+
+    def where(self, method: str) -> str:
+        return "query string" if method in ("GET", "DELETE") else "post body"
+
+    def read(self, request: Request, method: str) -> MultiDict:
+        form = request.form()  # a body that is not UTF-8 form data is a 400, whatever the method
+        query = request.query  # so is a query string that is not UTF-8
+        return query if method in ("GET", "DELETE") else form
+
+    def parse(self, given: MultiDict, schema: RequestSchema, method: str) -> dict[str, Any]:
+        return schema.parse(given, self.where(method))
+
+    def error_response(self, error: TwilioError) -> Response:
+        return Response.json(error.status, envelope(error), headers=error.headers)
+
+    def page(self, request: ListRequest, listing: Listing) -> Page:
+        return _page(request, listing)
+
+
+DIALECT = V1()

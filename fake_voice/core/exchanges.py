@@ -1,0 +1,92 @@
+"""Recorded exchanges: what the fake answered, as a test reads it back.
+
+The log is the fake's own; a test gets :class:`Exchanges`, a read-only snapshot, so
+nothing it does to what it reads changes what the fake recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fake_voice.core.faults import Fault
+from fake_voice.core.wire import JSON, MultiDict
+
+_UNPARSED: Any = object()
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request the fake answered, as a test reads it back."""
+
+    method: str
+    url: str
+    """The URL as sent, without any ``user:password@``."""
+    path: str
+    query: MultiDict
+    form: MultiDict
+    headers: Mapping[str, str]
+    """Request headers, with credentials redacted."""
+    status: int | None
+    """The HTTP status, or None for an injected connection error or timeout."""
+    operation: str | None
+    """Twilio's operationId (``CreateConnectionPolicy``), or None if no route matched."""
+    account_sid: str | None
+    response_headers: Mapping[str, str]
+    request_body: bytes = b""
+    """The request body exactly as received."""
+    response_body: bytes = b""
+    """The response body exactly as sent (what a cassette stores)."""
+    fault: Fault | None = None
+    """The injected fault that answered this request, if one did."""
+    _parsed: JSON = field(default=_UNPARSED, repr=False, compare=False)
+
+    @property
+    def json(self) -> JSON:
+        """The response body, parsed (None for an empty body): parsed on first use, so
+        what a test reads is its own copy, never shared with the fake's state."""
+        if self._parsed is _UNPARSED:
+            parsed = json.loads(self.response_body) if self.response_body else None
+            object.__setattr__(self, "_parsed", parsed)
+        return self._parsed
+
+
+class Exchanges(tuple[Exchange, ...]):
+    """A read-only snapshot of recorded exchanges, oldest first; equal to a list of the
+    same exchanges, so ``voice.requests == []`` reads as it says."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple)):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = tuple.__hash__
+
+
+class ExchangeLog:
+    """The exchanges one fake recorded; thread-safe."""
+
+    def __init__(self) -> None:
+        self._exchanges: list[Exchange] = []
+        self._lock = threading.Lock()
+
+    def append(self, exchange: Exchange) -> None:
+        with self._lock:
+            self._exchanges.append(exchange)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._exchanges.clear()
+
+    def snapshot(self) -> Exchanges:
+        with self._lock:
+            return Exchanges(self._exchanges)

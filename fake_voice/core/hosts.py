@@ -1,0 +1,35 @@
+"""Which hosts are Twilio's, which of them the fake serves, and the refusal for the rest."""
+
+from __future__ import annotations
+
+import re
+
+from fake_voice.core.redact import redact_url
+
+DIRECT_BASE = "https://voice.twilio.com"
+"""Where direct calls on the handle say they were sent."""
+VOICE_HOST = re.compile(r"^voice(?:\.[a-z0-9-]+){0,2}\.twilio\.com(?::[0-9]+)?$", re.IGNORECASE)
+"""voice.twilio.com, voice.{region}.twilio.com and voice.{edge}.{region}.twilio.com."""
+_TWILIO = r"https?://(?:[^/?#]*\.)?twilio\.com(?::[0-9]+)?(?:[/?#]|$)"
+TWILIO_URL = re.compile(f"^{_TWILIO}", re.IGNORECASE)
+"""A URL for any ``*.twilio.com`` host: what interception catches."""
+NOT_TWILIO_URL = re.compile(f"^(?!{_TWILIO})", re.IGNORECASE)
+
+
+def is_twilio_host(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return host == "twilio.com" or host.endswith(".twilio.com")
+
+
+class HostRefused(Exception):
+    """A request for a Twilio host other than Voice, which must never reach the network.
+
+    Each adapter turns it into its own transport's connection error.
+    """
+
+    def __init__(self, method: str, url: str) -> None:
+        super().__init__(
+            f"fake_voice refused {method} {redact_url(url)}: it serves only "
+            "voice.twilio.com and its regional hosts, and lets no request for another Twilio "
+            "host reach the network."
+        )

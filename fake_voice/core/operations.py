@@ -1,0 +1,116 @@
+"""The operation table and routing: (method, path) -> the operation that answers it.
+
+``schemas/operations/`` declares each operation (its path template, request and response
+schemas and success status); the resource modules supply its implementation, bound by
+Twilio's operationId, and the version segment of its path picks its dialect.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from fake_voice.core import dialects, schemas
+from fake_voice.core.dialect import Dialect, Listing, Page
+from fake_voice.core.errors import method_not_allowed, not_found
+from fake_voice.core.options import Options
+from fake_voice.core.wire import JSON
+from fake_voice.state.store import Account, Store
+
+_PARAM = re.compile(r"\{([A-Za-z]+)\}")
+
+
+@dataclass
+class Context:
+    """What an operation's implementation gets: the caller's account, its parameters, and
+    where it called from."""
+
+    store: Store
+    options: Options
+    account: Account
+    operation: Operation
+    path_params: Mapping[str, str]
+    params: dict[str, Any]
+    base_url: str
+    path: str
+
+    @property
+    def page_size_over_limit(self) -> Literal["cap", "reject"]:
+        return self.options.page_size_over_limit
+
+    def page(self, listing: Listing) -> Page:
+        """One page of ``listing``, written as the operation's API version writes lists."""
+        return self.operation.dialect.page(self, listing)
+
+
+Implementation = Callable[[Context], JSON]
+"""What a resource does for one operation: a body (data, ``Encoded``, a ``Page``) or None."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    method: str
+    template: str
+    status: int
+    request: schemas.RequestSchema
+    response: str | None
+    implementation: Implementation
+    dialect: Dialect
+    pattern: re.Pattern[str]
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    # Path segments match anything but a slash; a malformed SID simply finds nothing (404).
+    return re.compile("^" + _PARAM.sub(r"(?P<\1>[^/]+)", template) + "$")
+
+
+def _segment(path: str) -> str:
+    """``v1/ConnectionPolicies`` of ``/v1/ConnectionPolicies/NY.../Targets``."""
+    parts = path.split("/", 3)
+    return f"{parts[1]}/{parts[2]}" if len(parts) > 2 else ""
+
+
+class Router:
+    """Every declared operation, bound to its implementation."""
+
+    def __init__(self, implementations: Mapping[str, Implementation]) -> None:
+        table = schemas.operations()
+        missing = sorted(set(table) - set(implementations))
+        if missing:
+            raise RuntimeError(f"operations without an implementation: {', '.join(missing)}")
+        self.operations: dict[str, Operation] = {}
+        for name, spec in table.items():
+            template = str(spec["path"])
+            self.operations[name] = Operation(
+                name=name,
+                method=str(spec["method"]),
+                template=template,
+                status=int(spec["status"]),
+                request=schemas.request_schema(str(spec["request"])),
+                response=spec["response"],
+                implementation=implementations[name],
+                dialect=dialects.for_version(template.split("/")[1]),
+                pattern=_compile(template),
+            )
+        # Operations by version and first segment after it ("v1/ConnectionPolicies"),
+        # so a request tries a handful of patterns rather than all of them.
+        self._by_segment: dict[str, list[Operation]] = {}
+        for operation in sorted(self.operations.values(), key=lambda op: (op.template, op.method)):
+            self._by_segment.setdefault(_segment(operation.template), []).append(operation)
+
+    def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
+        """The operation and path parameters for a request; Twilio's 404 or 405 if none."""
+        allowed: list[str] = []
+        for operation in self._by_segment.get(_segment(path), ()):
+            found = operation.pattern.match(path)
+            if found is None:
+                continue
+            if operation.method == method:
+                return operation, found.groupdict()
+            allowed.append(operation.method)
+        if allowed:
+            raise method_not_allowed(allowed)
+        raise not_found(path)

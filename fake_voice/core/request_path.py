@@ -1,0 +1,170 @@
+"""The one path every request takes, whichever way it came in.
+
+route -> authenticate -> read (the version's dialect) -> fault? -> validate and coerce ->
+operation -> encode -> self-check -> record. Any error on the way becomes the error shape
+of the request's API version; the store changes only when the operation itself succeeds.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fake_voice.core import dialects
+from fake_voice.core.dialect import Dialect, Page
+from fake_voice.core.errors import TwilioError, unauthorized
+from fake_voice.core.exchanges import Exchange, ExchangeLog
+from fake_voice.core.faults import Fault, Faults, TransportFault
+from fake_voice.core.operations import Context, Operation, Router
+from fake_voice.core.options import Options
+from fake_voice.core.redact import redact_headers, redact_url
+from fake_voice.core.schemas import check_response
+from fake_voice.core.wire import Encoded, MultiDict, Request, Response
+from fake_voice.state.clock import Clock
+from fake_voice.state.sids import ACCOUNT_SID
+from fake_voice.state.store import Store
+
+
+class RequestPath:
+    """State, routes and the request path of one fake; thread-safe."""
+
+    def __init__(self, options: Options, router: Router) -> None:
+        self.options = options
+        # Without a seed one is drawn, so any run can be repeated: seed=<voice.seed>.
+        self.seed = options.seed if options.seed is not None else secrets.randbits(32)
+        self.clock = Clock()
+        self.store = Store(self.seed, self.clock)
+        self.router = router
+        self.log = ExchangeLog()
+        self.faults = Faults()
+
+    def reset(self) -> None:
+        with self.store.lock:
+            self.store.reset()
+            if self.options.state is not None:  # the world mock(state=...) started from
+                self.store.load(self.options.state)
+            self.log.clear()
+            self.faults.clear()
+
+    def answer(self, request: Request, *, as_account: str | None = None) -> Response:
+        """Answer ``request``; ``as_account`` skips authentication, faults and recording
+        (direct calls on the handle)."""
+        operation: Operation | None = None
+        account: str | None = None
+        fault: Fault | None = None
+        dialect: Dialect = dialects.DEFAULT
+        method = request.method.upper()
+        try:
+            dialect = dialects.for_path(request.path)
+            operation, path_params = self.router.match(method, request.path)
+            dialect = operation.dialect
+            account = as_account or self._authenticate(request)
+            given = dialect.read(request, method)
+            # Injected faults (never on direct calls) answer before validation; see faults.
+            if as_account is None:
+                fault = self.faults.take(method, request.path, operation.name)
+                if fault is not None:
+                    raise fault.exception(method, redact_url(request.url))
+            params = dialect.parse(given, operation.request, method)
+            with self.store.lock:
+                context = Context(
+                    store=self.store,
+                    options=self.options,
+                    account=self.store.account(account),
+                    operation=operation,
+                    path_params=path_params,
+                    params=params,
+                    base_url=request.base_url,
+                    path=request.path,
+                )
+                body = operation.implementation(context)
+            response = _respond(operation, body, self.options.self_check)
+        except TwilioError as error:
+            response = dialect.error_response(error)
+            if self.options.self_check:
+                check_response(dialect.error_schema, response.data, f"{method} {request.path}")
+        except TransportFault:
+            self._record(request, None, operation, account, fault)
+            raise
+        with self.store.lock:  # SIDs are drawn under the store lock, request IDs too
+            request_id = self.store.sids.new("RQ")
+        response = Response(
+            response.status,
+            {**response.headers, "Twilio-Request-Id": request_id},
+            response.body,
+            response.parsed,
+        )
+        if as_account is None:
+            self._record(request, response, operation, account, fault)
+        return response
+
+    def _authenticate(self, request: Request) -> str:
+        """The account a request acts for, from HTTP Basic auth (401 if there is none)."""
+        credentials = request.credentials()
+        if credentials is None:
+            raise unauthorized()
+        username = credentials.username
+        if ACCOUNT_SID.match(username):
+            account = username
+        else:
+            mapped = self.options.api_keys.get(username)
+            if mapped is None:
+                raise unauthorized()
+            account = mapped
+        tokens = self.options.auth_tokens
+        if tokens is not None and tokens.get(username) != credentials.password:
+            raise unauthorized()
+        return account
+
+    def _record(
+        self,
+        request: Request,
+        response: Response | None,
+        operation: Operation | None,
+        account: str | None,
+        fault: Fault | None,
+    ) -> None:
+        exchange = Exchange(
+            method=request.method.upper(),
+            url=redact_url(request.url),
+            path=request.path,
+            query=_or_empty(lambda: request.query),
+            form=_or_empty(request.form),
+            headers=redact_headers(request.headers),
+            status=response.status if response else None,
+            operation=operation.name if operation else None,
+            account_sid=account,
+            response_headers=redact_headers(response.headers) if response else {},
+            request_body=request.body,
+            response_body=response.body if response else b"",
+            fault=fault,
+        )
+        self.log.append(exchange)
+
+
+def _or_empty(read: Any) -> MultiDict:
+    """Parameters for the record; ones that are not UTF-8 (answered with a 400) as none."""
+    try:
+        given: MultiDict = read()
+    except TwilioError:
+        return MultiDict()
+    return given
+
+
+def _respond(operation: Operation, body: Any, self_check: bool) -> Response:
+    """The success response for what an implementation returned, checked against its schema.
+
+    ``Encoded`` bodies and the encoded items of a ``Page`` were checked when they were
+    encoded; everything else is checked here.
+    """
+    if body is None:
+        return Response.empty(operation.status)
+    if isinstance(body, Page):
+        if self_check and operation.response is not None:
+            check_response(operation.response, body.unchecked(), operation.name)
+        return Response.encoded(operation.status, body.encode())
+    if isinstance(body, Encoded):
+        return Response.encoded(operation.status, body)
+    if self_check and operation.response is not None:
+        check_response(operation.response, body, operation.name)
+    return Response.json(operation.status, body)

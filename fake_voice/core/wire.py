@@ -1,0 +1,229 @@
+"""Transport-neutral request and response values, and the encodings every dialect shares.
+
+Every way into the fake (``responses``, aiohttp, the direct clients, the server) turns what
+it received into a :class:`Request` and sends back the :class:`Response` it gets.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from fake_voice.core.errors import bad_request
+
+JSON = Any
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+HTTP_METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS")
+"""Every method the fake answers (Voice v1 uses only the first three; the rest get 405)."""
+
+
+class MultiDict(Mapping[str, str]):
+    """A read-only mapping that keeps every value of a repeated key, in order.
+
+    ``d[key]`` gives the first value (as werkzeug's MultiDict does); ``d.getlist(key)`` all.
+    """
+
+    __slots__ = ("_index", "_items")
+
+    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
+        self._items: tuple[tuple[str, str], ...] = tuple(items)
+        index: dict[str, list[str]] = {}
+        for key, value in self._items:
+            index.setdefault(key, []).append(value)
+        self._index = index
+
+    def __getitem__(self, key: str) -> str:
+        return self._index[key][0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def getlist(self, key: str) -> list[str]:
+        return list(self._index.get(key, ()))
+
+    def multi_items(self) -> tuple[tuple[str, str], ...]:
+        """Every (key, value) pair in the order received, repeats included."""
+        return self._items
+
+    def __repr__(self) -> str:
+        return f"MultiDict({list(self._items)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MultiDict):
+            return self._items == other._items
+        if isinstance(other, Mapping):
+            return dict(self) == dict(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes = b""
+    scheme: str = field(init=False)
+    host: str = field(init=False)
+    path: str = field(init=False)
+    _query: str = field(init=False, repr=False, compare=False)
+    _lower_headers: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_lower_headers", {k.lower(): v for k, v in self.headers.items()})
+        parts = urlsplit(self.url)
+        object.__setattr__(self, "scheme", parts.scheme or "https")
+        # Never the user:password@ a URL may carry (requests sends it as the Authorization).
+        object.__setattr__(self, "host", parts.netloc.rpartition("@")[2].lower())
+        object.__setattr__(self, "path", parts.path or "/")
+        object.__setattr__(self, "_query", parts.query)
+
+    @cached_property
+    def query(self) -> MultiDict:
+        """The query string's parameters; raises Twilio's 400 (as :meth:`form` does) if they
+        are not UTF-8, so building a request never fails and the core answers the error."""
+        return parse_pairs(self._query)
+
+    @property
+    def base_url(self) -> str:
+        """Scheme and host the client used; every URL the fake writes starts with it."""
+        return f"{self.scheme}://{self.host}"
+
+    def header(self, name: str) -> str | None:
+        return self._lower_headers.get(name.lower())
+
+    def form(self) -> MultiDict:
+        """The body as form parameters; bodies of other content types carry none."""
+        return self._form
+
+    @cached_property
+    def _form(self) -> MultiDict:
+        if not self.body:
+            return MultiDict()
+        if self.content_type not in ("", FORM_CONTENT_TYPE):
+            return MultiDict()
+        try:
+            text = self.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise bad_request("The request body is not valid UTF-8 form data") from None
+        return parse_pairs(text)
+
+    @property
+    def content_type(self) -> str:
+        """The media type of the body, lower case, without parameters ("" when not given)."""
+        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+
+    def credentials(self) -> Credentials | None:
+        value = self.header("Authorization")
+        if not value:
+            return None
+        scheme, _, encoded = value.partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8 inside
+            return None
+        username, colon, password = decoded.partition(":")
+        if not colon:
+            return None
+        return Credentials(username, password)
+
+
+def reason_phrase(status: int, unknown: str = "") -> str:
+    """The standard reason phrase of an HTTP status (``unknown`` for a status with none)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return unknown
+
+
+def v1_path(path: str) -> str:
+    """``/v1/ConnectionPolicies`` from that or from ``ConnectionPolicies``, as users write it."""
+    path = path.lstrip("/")
+    return "/" + (path if path.startswith("v1/") else "v1/" + path)
+
+
+def form_value(value: object) -> str:
+    """A Python value as a form string, as the official client sends it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def parse_pairs(text: str) -> MultiDict:
+    """Parse a query string or form body, keeping repeated keys (never ``dict(parse_qsl())``)."""
+    if not text:
+        return MultiDict()
+    try:
+        return MultiDict(parse_qsl(text, keep_blank_values=True, errors="strict"))
+    except (UnicodeDecodeError, ValueError):
+        raise bad_request("The request parameters are not valid UTF-8 form data") from None
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_json(data: JSON) -> bytes:
+    return _ENCODER.encode(data).encode("utf-8")
+
+
+class Encoded(bytes):
+    """A JSON body already encoded and already checked against its schema: sent as it is."""
+
+
+_UNPARSED: Any = object()
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    parsed: JSON = field(default=_UNPARSED, repr=False, compare=False)
+    """The body as data, if the maker had it; otherwise :attr:`data` parses ``body`` once."""
+
+    @property
+    def data(self) -> JSON:
+        if self.parsed is _UNPARSED:
+            object.__setattr__(self, "parsed", json.loads(self.body) if self.body else None)
+        return self.parsed
+
+    @classmethod
+    def json(cls, status: int, data: JSON, *, headers: Mapping[str, str] | None = None) -> Response:
+        all_headers = {"Content-Type": JSON_CONTENT_TYPE, **(headers or {})}
+        return cls(status, all_headers, encode_json(data), data)
+
+    @classmethod
+    def encoded(cls, status: int, body: bytes) -> Response:
+        """A response whose body is already JSON; its data is parsed only if someone asks."""
+        return cls(status, {"Content-Type": JSON_CONTENT_TYPE}, body)
+
+    @classmethod
+    def empty(cls, status: int, *, headers: Mapping[str, str] | None = None) -> Response:
+        return cls(status, dict(headers or {}), b"", None)
+
+
+def basic_auth(username: str, password: str) -> str:
+    """An ``Authorization`` header value, encoded as requests and aiohttp do (latin-1)."""
+    token = base64.b64encode(f"{username}:{password}".encode("latin-1")).decode("ascii")
+    return f"Basic {token}"

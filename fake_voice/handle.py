@@ -1,0 +1,470 @@
+"""The handle a test holds: what it reads back, and what it drives the fake with.
+
+State and the request path live in ``fake_voice.core``; this is the public face over them:
+the lifecycle (``intercept.registry``), recorded exchanges and their filters, faults, the
+clock, direct calls that seed and read state by the same rules as HTTP, snapshots, direct
+clients and serving.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import inspect
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import urlencode, urlsplit
+
+from fake_voice import resources
+from fake_voice.core.errors import TwilioError
+from fake_voice.core.exchanges import Exchange, Exchanges
+from fake_voice.core.faults import (
+    Fault,
+    Matcher,
+    TransportError,
+    check_operation,
+    path_fields,
+    unmet_message,
+)
+from fake_voice.core.filters import Filter, expect
+from fake_voice.core.hosts import DIRECT_BASE, VOICE_HOST, HostRefused
+from fake_voice.core.options import Options, check_account_sid
+from fake_voice.core.request_path import RequestPath
+from fake_voice.core.schemas import SchemaViolation, validator
+from fake_voice.core.wire import FORM_CONTENT_TYPE, Request, Response, form_value, v1_path
+from fake_voice.intercept import registry
+from fake_voice.resources import archived_calls, dialing_permissions
+from fake_voice.state import snapshot
+from fake_voice.state.clock import Clock
+from fake_voice.state.store import StateError
+
+if TYPE_CHECKING:
+    import os
+
+    from twilio.rest import Client as TwilioClient
+
+    from fake_voice.intercept.direct import AsyncDirectHttpClient, DirectHttpClient
+    from fake_voice.server.http import Server
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class FakeVoice:
+    """A stateful fake of voice.twilio.com, and the handle a test inspects it through.
+
+    Use it as a context manager (``with fake_voice.mock() as voice``), as a decorator on
+    functions, coroutine functions and classes (fresh state for every decorated call), or
+    with ``start()`` and ``stop()``. Its state, exchanges and direct calls work whether or
+    not it intercepts.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self._core = RequestPath(options, resources.router())
+
+    # -- lifecycle (one registry for every fake of the process: intercept.registry) -----
+
+    @property
+    def active(self) -> bool:
+        """True while this fake is started (intercepting)."""
+        return registry.depth(self) > 0
+
+    def start(self) -> FakeVoice:
+        """Begin intercepting; calls nest, and only the outermost ``stop()`` ends it."""
+        registry.start(self, self._answer_client)
+        return self
+
+    def stop(self) -> None:
+        """Undo one ``start()``; after the outermost one this fake never answers again."""
+        registry.stop(self)
+
+    def __enter__(self) -> FakeVoice:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        outermost = registry.stop(self)
+        if outermost and exc_info[0] is None:
+            self._check_faults_at_end()
+
+    def __call__(self, target: F) -> F:
+        if inspect.isclass(target):
+            for name, value in list(vars(target).items()):
+                if name.startswith("test") and callable(value):
+                    setattr(target, name, self(value))
+            return target
+        if inspect.iscoroutinefunction(target):
+
+            @functools.wraps(target)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                self.reset()
+                with self:
+                    return await target(*args, **kwargs)
+
+            return cast(F, run_async)
+
+        @functools.wraps(target)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            self.reset()
+            with self:
+                return target(*args, **kwargs)
+
+        return cast(F, run)
+
+    # -- what a test reads and drives -------------------------------------------------
+
+    @property
+    def options(self) -> Options:
+        return self._core.options
+
+    @property
+    def seed(self) -> int:
+        """The seed of every random value: the one given, or one drawn when none was."""
+        return self._core.seed
+
+    @property
+    def requests(self) -> Exchanges:
+        """Every exchange the fake answered, oldest first: a read-only snapshot."""
+        return self._core.log.snapshot()
+
+    @property
+    def clock(self) -> Clock:
+        """The fake's clock: ``freeze()``, ``set()``, ``advance()``, ``unfreeze()``."""
+        return self._core.clock
+
+    # -- faults and inspection (rules in _faults.py and _inspect.py) ------------------
+
+    def fail(
+        self,
+        operation: str | None = None,
+        *,
+        method: str | None = None,
+        path: str | re.Pattern[str] | None = None,
+        sid: str | None = None,
+        status: int | None = None,
+        code: int | None = None,
+        message: str | None = None,
+        retry_after: int | None = None,
+        error: TransportError | None = None,
+        times: int | None = 1,
+        optional: bool = False,
+    ) -> Fault:
+        """Make the next ``times`` matching requests fail (``times=None``: every one).
+
+        Match by ``operation`` (Twilio's operationId), ``method``, ``path`` (exact, a glob
+        with ``*`` / ``**``, or a compiled regex) and ``sid`` (a segment of the path). The
+        answer is ``status`` (default 500) in Twilio's envelope with ``code`` (default
+        20000 + status) and ``message`` (default the status phrase), plus ``Retry-After``
+        (default 1 for a 429); or, with ``error="connection"`` / ``"timeout"``, the
+        ``requests`` exception a real transport raises. Faults set earlier are used up
+        first, so ``fail(status=429)`` then ``fail(error="timeout")`` fails in that order.
+        """
+        when = self._filter(operation, method=method, path=path, sid=sid).when
+        fault = Fault(when, status, code, message, retry_after, error, times, optional)
+        return self._core.faults.add(fault)
+
+    @property
+    def faults(self) -> list[Fault]:
+        """Every fault set on this fake, in order, with how often each has ``fired``."""
+        return self._core.faults.all()
+
+    def clear_faults(self) -> None:
+        self._core.faults.clear()
+
+    def assert_all_faults_fired(self) -> None:
+        """AssertionError naming every non-optional fault that fired fewer times than set."""
+        unmet = self._core.faults.unmet()
+        if unmet:
+            raise AssertionError(unmet_message(unmet))
+
+    def _check_faults_at_end(self) -> None:
+        # What a clean exit from `with` and the fixture's teardown after a passing test run.
+        if self.options.assert_all_faults_fired:
+            self.assert_all_faults_fired()
+
+    def calls(
+        self,
+        operation: str | None = None,
+        *,
+        method: str | None = None,
+        path: str | re.Pattern[str] | None = None,
+        sid: str | None = None,
+        form: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        status: int | None = None,
+    ) -> list[Exchange]:
+        """The recorded exchanges that match every filter given, oldest first.
+
+        ``form`` / ``query``: each value must be among those sent for its key (a list:
+        exactly the values sent, in order). Other filters work as in :meth:`fail`.
+        """
+        wanted = self._filter(
+            operation, method=method, path=path, sid=sid, form=form, query=query, status=status
+        )
+        return wanted.select(self.requests)
+
+    def assert_called(self, operation: str | None = None, **filters: Any) -> list[Exchange]:
+        """The matching exchanges (filters as :meth:`calls`); AssertionError if there is none."""
+        return self._expect(operation, filters, None)
+
+    def assert_called_once(self, operation: str | None = None, **filters: Any) -> Exchange:
+        """The one matching exchange; AssertionError if there are none or several."""
+        return self._expect(operation, filters, 1)[0]
+
+    def assert_not_called(self, operation: str | None = None, **filters: Any) -> None:
+        self._expect(operation, filters, 0)
+
+    def _expect(
+        self, operation: str | None, filters: dict[str, Any], count: int | None
+    ) -> list[Exchange]:
+        return expect(self.requests, self._filter(operation, **filters), count=count)
+
+    def _filter(
+        self,
+        operation: str | None,
+        *,
+        path: str | re.Pattern[str] | None = None,
+        form: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        status: int | None = None,
+        **when: str | None,
+    ) -> Filter:
+        check_operation(operation, self._core.router.operations)
+        matcher = Matcher(operation=operation, **path_fields(path), **when)
+        return Filter(matcher, form, query, status)
+
+    def reset(self) -> None:
+        """Forget every resource and every recorded exchange."""
+        self._core.reset()
+
+    def save_cassette(self, path: Any) -> None:
+        """Write every recorded exchange to ``path`` (a str or os.PathLike) as a VCR.py cassette.
+
+        YAML, as vcrpy and pytest-recording read and replay it; Authorization headers and
+        URL passwords are left out. ``fake-voice validate`` checks it like any cassette.
+        """
+        from fake_voice.traffic.write import write_cassette
+
+        write_cassette(self.requests, path)
+
+    def save_recording(self, path: Any) -> None:
+        """Write every recorded exchange to ``path`` as a fake-voice recording (JSON, versioned).
+
+        The format is described in ``fake_voice._traffic_write``; credentials are left out.
+        """
+        from fake_voice.traffic.write import write_recording
+
+        write_recording(self.requests, path)
+
+    def export_state(self) -> dict[str, Any]:
+        """A deep copy of every account's stored records, as JSON-ready data."""
+        return self._core.store.export()
+
+    # -- direct clients: the official client on this fake, without HTTP (see _direct.py) --
+
+    def client(
+        self, account_sid: str | None = None, auth_token: str = "token", **options: Any
+    ) -> TwilioClient:
+        """An official ``twilio.rest.Client`` whose requests go straight to this fake.
+
+        Same answers, errors, pages and recorded exchanges as over HTTP, without the HTTP
+        stack (several times faster), whether or not the fake is started. ``account_sid``
+        defaults to the fake's ``account_sid`` option; ``options`` go to ``Client``
+        (``region=``, ``edge=``...).
+        """
+        return self._twilio_client(account_sid, auth_token, self.http_client(), options)
+
+    def async_client(
+        self, account_sid: str | None = None, auth_token: str = "token", **options: Any
+    ) -> TwilioClient:
+        """Like :meth:`client`, for the ``*_async`` methods (``create_async``...); no aiohttp."""
+        return self._twilio_client(account_sid, auth_token, self.async_http_client(), options)
+
+    def _twilio_client(
+        self, account_sid: str | None, token: str, http: object, options: dict[str, Any]
+    ) -> TwilioClient:
+        from twilio.rest import Client
+
+        untyped: Any = Client  # twilio ships no type information for its constructor
+        username = account_sid or self.options.account_sid
+        client: TwilioClient = untyped(username, token, http_client=http, **options)
+        return client
+
+    def http_client(self) -> DirectHttpClient:
+        """A twilio ``HttpClient`` calling this fake, for a ``Client`` built your own way."""
+        from fake_voice.intercept.direct import DirectHttpClient
+
+        return DirectHttpClient(self._answer_client)
+
+    def async_http_client(self) -> AsyncDirectHttpClient:
+        """A twilio ``AsyncHttpClient`` calling this fake (no aiohttp involved)."""
+        from fake_voice.intercept.direct import AsyncDirectHttpClient
+
+        return AsyncDirectHttpClient(self._answer_client)
+
+    def _answer_client(self, request: Request) -> Response:
+        """Answer what a client in this process sent to a Twilio host: interception and
+        the direct clients. Twilio hosts other than Voice are refused, never answered."""
+        if not VOICE_HOST.match(request.host):
+            raise HostRefused(request.method, request.url)
+        return self._core.answer(request)
+
+    def answer(self, request: Request) -> Response:
+        """Answer one transport-neutral request, from any host (what the server calls)."""
+        return self._core.answer(request)
+
+    # -- direct calls: seed and read state by the same rules as over HTTP -------------
+
+    def _account(self, account_sid: str | None) -> str:
+        """The account a direct call acts for (ValueError unless it is an account SID)."""
+        if account_sid is None:
+            return self.options.account_sid
+        return check_account_sid(account_sid, "account_sid")
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, object] | None = None,
+        *,
+        account_sid: str | None = None,
+    ) -> Any:
+        """Send one request straight to the fake, with no HTTP and no recording.
+
+        ``path`` is ``/v1/ConnectionPolicies`` or just ``ConnectionPolicies``; ``params`` take
+        Twilio's names (``FriendlyName``) and Python values; a None value is not sent, as
+        the official client leaves it out. Returns the parsed body (None for 204) or raises
+        :class:`TwilioError` with Twilio's status, code and message.
+        """
+        account = self._account(account_sid)
+        url = DIRECT_BASE + v1_path(path)
+        given = (params or {}).items()
+        pairs = [(key, form_value(value)) for key, value in given if value is not None]
+        method = method.upper()
+        if method in ("GET", "DELETE"):
+            if pairs:
+                url += ("&" if "?" in url else "?") + urlencode(pairs)
+            body = b""
+        else:
+            body = urlencode(pairs).encode("utf-8")
+        request = Request(method, url, {"Content-Type": FORM_CONTENT_TYPE}, body)
+        response = self._core.answer(request, as_account=account)
+        if response.status >= 400:
+            raise TwilioError(response.status, response.data["code"], response.data["message"])
+        return response.data
+
+    def create(self, path: str, *, account_sid: str | None = None, **params: object) -> Any:
+        """Create a resource: ``voice.create("ConnectionPolicies", FriendlyName="edge")``."""
+        return self.call("POST", path, params, account_sid=account_sid)
+
+    def fetch(self, path: str, *, account_sid: str | None = None) -> Any:
+        return self.call("GET", path, account_sid=account_sid)
+
+    def update(self, path: str, *, account_sid: str | None = None, **params: object) -> Any:
+        return self.call("POST", path, params, account_sid=account_sid)
+
+    def delete(self, path: str, *, account_sid: str | None = None) -> None:
+        self.call("DELETE", path, account_sid=account_sid)
+
+    def list_all(
+        self, path: str, *, account_sid: str | None = None, **filters: object
+    ) -> list[Any]:
+        """Every record of a list, following its pages: ``voice.list_all("ConnectionPolicies")``."""
+        page = self.call("GET", path, filters, account_sid=account_sid)
+        records: list[Any] = list(page[page["meta"]["key"]])
+        while page["meta"]["next_page_url"]:
+            next_url = urlsplit(page["meta"]["next_page_url"])
+            page = self.call("GET", f"{next_url.path}?{next_url.query}", account_sid=account_sid)
+            records.extend(page[page["meta"]["key"]])
+        return records
+
+    def add_archived_call(
+        self, date: str, sid: str | None = None, *, account_sid: str | None = None
+    ) -> str:
+        """Archive a call for Bulk Export, so ``DELETE /v1/Archives/{date}/Calls/{sid}`` finds it.
+
+        ``date`` is ``YYYY-MM-DD`` (a ``datetime.date`` works too); a new CA SID is drawn
+        unless ``sid`` is given. Returns the SID; raises ValueError for a malformed date or
+        SID, or a call already archived under that date.
+        """
+        account = self._account(account_sid)
+        return archived_calls.add_archived_call(self._core.store, account, date, sid)
+
+    def set_high_risk_prefixes(
+        self,
+        iso_code: str,
+        prefixes: list[str] | tuple[str, ...],
+        *,
+        account_sid: str | None = None,
+    ) -> None:
+        """Set the high-risk special prefixes a country lists (``["+37181", "+3719000"]``).
+
+        Replaces the country's earlier prefixes for that account; an empty list clears them.
+        Raises ValueError for an unknown country or a prefix not under its calling code.
+        """
+        account = self._account(account_sid)
+        dialing_permissions.set_high_risk_prefixes(self._core.store, account, iso_code, prefixes)
+
+    # -- state from elsewhere, and the fake over real HTTP -----------------------------
+
+    def load_state(self, state: Mapping[str, Any] | str | os.PathLike[str]) -> None:
+        """Replace every account's records with ``state``, as ``export_state()`` returned it,
+        or with the JSON file at the path ``state`` names.
+
+        All or nothing: the state is checked first (its shape, and every record fetched and
+        rendered by the fake's own rules on a trial copy), and a bad one raises
+        :class:`StateError` saying where and why, leaving the fake as it was. Recorded
+        exchanges, faults and the clock are kept.
+        """
+        data = snapshot.read(state)
+        _verify(self.options, data)
+        self._core.store.load(data)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0, *, timeout: float = 10.0) -> Server:
+        """Serve this fake over HTTP from a background thread; returns the running server.
+
+        ``port=0`` picks a free port; ``server.url`` says where it listens. Requests to the
+        server and to the in-process fake share one state. ``timeout`` is how long a
+        connection may stall mid-request. Use it as ``with voice.serve() as server:`` or
+        call ``server.stop()``.
+        """
+        from fake_voice.server.http import Server
+
+        return Server(self, host, port, timeout=timeout)
+
+
+def _verify(options: Options, data: object) -> None:
+    """StateError unless every record of ``data`` loads and renders by the fake's rules.
+
+    A trial fake loads the data and fetches each record at its ``url``, so a record must be
+    one its resource can find and render by its schema (a Target under a missing policy, a
+    stray property or a wrong type are all refused). What an account holds beyond its
+    records (``extras``) must satisfy ``schemas/state/extras.json``.
+    """
+    trial = RequestPath(dataclasses.replace(options, self_check=True), resources.router())
+    trial.store.load(data)
+    extras = validator("state/extras.json")
+    for account_sid, account in trial.store.export().items():
+        error = next(iter(extras.iter_errors(account["extras"])), None)
+        if error is not None:
+            pointer = "/".join(str(part) for part in error.absolute_path)
+            raise StateError(f"account {account_sid}: extras/{pointer}: {error.message}")
+        for name, records in account["collections"].items():
+            for index, record in enumerate(records):
+                where = f"account {account_sid}: {name}[{index}]"
+                _fetch(trial, account_sid, where, record)
+
+
+def _fetch(trial: RequestPath, account_sid: str, where: str, record: dict[str, Any]) -> None:
+    url = record.get("url")
+    if not isinstance(url, str) or not url.startswith("/v1/") or "?" in url:
+        raise StateError(f"{where} needs a url: the /v1/... path it is fetched at")
+    try:
+        response = trial.answer(Request("GET", DIRECT_BASE + url, {}), as_account=account_sid)
+    except SchemaViolation as violation:
+        raise StateError(
+            f"{where} does not render by its schema at {violation.pointer}: {violation.reason}"
+        ) from None
+    if response.status != 200:
+        raise StateError(f"{where} cannot be fetched at {url}: {response.data['message']}")
+    if response.data.get("sid") != record["sid"]:
+        raise StateError(f"{where} has the sid {record['sid']} but its url names another")

@@ -1,0 +1,81 @@
+"""The one interception lifecycle: a process-wide, reference-counted registry of started fakes.
+
+``fake.start()`` registers a fake (again and again: calls nest) and ``stop()`` unregisters
+it once per start. The patches (``requests`` through ``responses``, and aiohttp when it can
+be imported) are installed when the first fake starts and removed when the last one stops,
+whatever the order and whichever threads start and stop them. Every intercepted request is
+answered by the newest fake still started, as the newest ``responses`` patch answers, so a
+stopped fake never answers or records again.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Callable
+
+from fake_voice.core.hosts import HostRefused
+from fake_voice.core.wire import Request, Response
+
+Answer = Callable[[Request], Response]
+Uninstall = Callable[[], None]
+
+_lock = threading.Lock()
+# Started fakes, oldest first, with how many starts each has not yet stopped.
+_started: dict[object, tuple[int, Answer]] = {}
+_uninstall: list[Uninstall] = []
+
+
+def start(owner: object, answer: Answer) -> None:
+    """Count one more start of ``owner``, whose ``answer`` takes intercepted requests."""
+    with _lock:
+        depth = _started.get(owner, (0, answer))[0]
+        _started[owner] = (depth + 1, answer)  # a nested start keeps the fake's place
+        if not _uninstall:
+            _install()
+
+
+def stop(owner: object) -> bool:
+    """Count one stop of ``owner``; True if that was its last (outermost) one."""
+    with _lock:
+        entry = _started.get(owner)
+        if entry is None:
+            return False
+        depth, answer = entry
+        if depth > 1:
+            _started[owner] = (depth - 1, answer)
+            return False
+        del _started[owner]
+        if not _started:
+            _remove()
+        return True
+
+
+def depth(owner: object) -> int:
+    """How many starts of ``owner`` have not been stopped (0: it does not intercept)."""
+    with _lock:
+        return _started.get(owner, (0, None))[0]
+
+
+def dispatch(request: Request) -> Response:
+    """Answer an intercepted request with the newest started fake."""
+    with _lock:
+        answer = next(reversed(_started.values()))[1] if _started else None
+    if answer is None:  # the last fake stopped while this request was on its way
+        raise HostRefused(request.method, request.url)
+    return answer(request)
+
+
+def _install() -> None:
+    from fake_voice.intercept import requests_adapter
+
+    _uninstall.append(requests_adapter.install(dispatch))
+    if importlib.util.find_spec("aiohttp") is not None:
+        from fake_voice.intercept import aiohttp_adapter
+
+        _uninstall.append(aiohttp_adapter.install(dispatch))
+
+
+def _remove() -> None:
+    while _uninstall:
+        _uninstall.pop()()

@@ -1,0 +1,52 @@
+"""The fake's clock, and the date form Twilio's v1 resources use."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+
+def format_date(moment: datetime) -> str:
+    """Twilio v1's date form: UTC, whole seconds, a Z (twilio-python parses exactly this)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Clock:
+    """The fake's time: real UTC time by default; it can be frozen, set and moved on.
+
+    Real time is read through ``datetime.now``, so freezegun and time-machine move it too.
+    """
+
+    def __init__(self) -> None:
+        self._frozen: datetime | None = None
+        self._offset = timedelta()
+
+    def now(self) -> datetime:
+        moment = self._frozen or datetime.now(timezone.utc)
+        return (moment + self._offset).replace(microsecond=0)
+
+    def freeze(self, at: datetime | None = None) -> None:
+        """Stop the clock, at ``at`` (UTC if naive) or at the current fake time."""
+        self._frozen = _utc(at) if at is not None else self.now()
+        self._offset = timedelta()
+
+    def set(self, at: datetime) -> None:
+        """Jump to ``at``; a frozen clock stays frozen there, a running one runs on from it."""
+        if self._frozen is not None:
+            self._frozen = _utc(at)
+            self._offset = timedelta()
+        else:
+            self._offset = _utc(at) - datetime.now(timezone.utc)
+
+    def advance(self, seconds: float = 0, **delta: float) -> None:
+        """Move time on by ``seconds`` (or ``timedelta`` keywords such as ``minutes=5``)."""
+        self._offset += timedelta(seconds=seconds, **delta)
+
+    def unfreeze(self) -> None:
+        self._frozen = None
+        self._offset = timedelta()
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)

@@ -1,0 +1,33 @@
+"""SIDs: what an account SID looks like, and the factory that draws every other one."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable
+
+ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}\Z")
+"""An account SID: AC and 32 hexadecimal digits."""
+
+
+class SidFactory:
+    """Draws ``<prefix>`` + 32 lowercase hex digits from a seeded generator; never repeats.
+
+    ``random.Random(seed)`` draws exactly what a ``Faker`` seeded with ``seed`` draws, so
+    SIDs are the ones Faker gave for the same seed, without building a Faker per fake.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self._random = random.Random(seed)
+        self._issued: set[str] = set()
+
+    def new(self, prefix: str) -> str:
+        while True:
+            sid = f"{prefix}{self._random.getrandbits(128):032x}"
+            if sid not in self._issued:
+                self._issued.add(sid)
+                return sid
+
+    def reserve(self, sids: Iterable[str]) -> None:
+        """Never draw these (SIDs a loaded state already uses)."""
+        self._issued.update(sids)

@@ -1,0 +1,127 @@
+"""Check recorded Twilio Voice traffic against the schemas that drive the fake.
+
+Reads VCR.py cassettes (YAML or JSON, as vcrpy and pytest-recording write them), files of
+the ``responses`` recorder, HAR logs and fake-voice recordings, told apart by their content.
+Every exchange with voice.twilio.com (or a regional host such as voice.dublin.ie1.twilio.com,
+or a host passed in ``hosts``) is routed by the fake's own route table; its parameters,
+status and body are checked against ``schemas/``. Other hosts are counted and skipped.
+
+Folders are searched recursively for ``.yaml``, ``.yml``, ``.json``, ``.har`` and ``.gz``
+files (hidden ones left out); a file named on its own is read whatever its name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from fake_voice.traffic.check import check
+from fake_voice.traffic.read import Unreadable, read, scrub
+from fake_voice.traffic.report import FileReport, ReadError, Report, Uncovered, Violation
+
+PathArg = str | os.PathLike[str]
+_SUFFIXES = (".yaml", ".yml", ".json", ".har", ".gz")
+
+
+def validate(
+    paths: PathArg | Iterable[PathArg],
+    *,
+    hosts: Iterable[str] = (),
+    strict: bool = False,
+) -> Report:
+    """Validate every recording in ``paths`` (files, or folders searched recursively).
+
+    ``hosts`` names more hosts (``127.0.0.1:8080``) to treat as Twilio Voice, for traffic
+    recorded against a proxy or a local server. With ``strict``, exchanges whose operation
+    ``schemas/`` do not describe count as violations of the run (exit status 1).
+    """
+    extra = frozenset(host.lower() for host in hosts)
+    files: list[FileReport] = []
+    ignored: list[str] = []
+    for given in [paths] if isinstance(paths, (str, os.PathLike)) else paths:
+        root = Path(given)
+        if root.is_dir():
+            for found in _walk(root):
+                if found.name.lower().endswith(_SUFFIXES):
+                    files.append(_validate_file(found, extra))
+                else:
+                    ignored.append(str(found))
+        elif root.exists():
+            files.append(_validate_file(root, extra))
+        else:
+            error = ReadError(str(root), None, "does not exist")
+            files.append(FileReport(str(root), None, errors=(error,)))
+    return Report(tuple(files), tuple(ignored), strict)
+
+
+def assert_valid(*paths: PathArg, hosts: Iterable[str] = (), strict: bool = False) -> Report:
+    """Raise AssertionError with the readable report unless every recording is valid."""
+    report = validate(paths, hosts=hosts, strict=strict)
+    if not report.ok:
+        raise AssertionError("recorded traffic does not match schemas/\n" + report.text())
+    return report
+
+
+def _walk(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(folder, name) for name in sorted(names) if not name.startswith(".")]
+    return found
+
+
+def _validate_file(path: Path, extra_hosts: frozenset[str]) -> FileReport:
+    name = str(path)
+    try:
+        recording = read(path)
+    except Unreadable as error:
+        return FileReport(name, None, errors=(ReadError(name, None, str(error)),))
+    secrets = recording.secrets
+    violations: list[Violation] = []
+    uncovered: list[Uncovered] = []
+    checked = valid = skipped = unchecked = 0
+    for recorded in recording.exchanges:
+        outcome = check(recorded, extra_hosts)
+        method = recorded.method.upper()
+        path_shown = scrub(outcome.path, secrets)
+        if outcome.kind == "skipped":
+            skipped += 1
+            continue
+        if outcome.kind == "uncovered":
+            uncovered.append(
+                Uncovered(name, recorded.entry, method, outcome.host, path_shown, outcome.reason)
+            )
+            continue
+        checked += 1
+        unchecked += outcome.request_unchecked
+        valid += not outcome.findings
+        violations += [
+            Violation(
+                file=name,
+                entry=recorded.entry,
+                method=method,
+                host=outcome.host,
+                path=path_shown,
+                operation=outcome.operation,
+                part=finding.part,
+                pointer=scrub(finding.pointer, secrets),
+                message=scrub(finding.message, secrets),
+                keyword=finding.keyword,
+                schema=finding.schema,
+            )
+            for finding in outcome.findings
+        ]
+    errors = tuple(ReadError(name, e.entry, scrub(e.message, secrets)) for e in recording.errors)
+    return FileReport(
+        file=name,
+        format=recording.format,
+        entries=len(recording.exchanges) + len(recording.errors),
+        checked=checked,
+        valid=valid,
+        skipped=skipped,
+        requests_unchecked=unchecked,
+        violations=tuple(violations),
+        uncovered=tuple(uncovered),
+        errors=errors,
+    )
