@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 CLI_CORE := 9.0.0
 OPENAPI := .cache/openapi/twilio_voice_v1.json
 
-.PHONY: demo test lint pytest bench install openapi clean
+.PHONY: demo test test-oldest lint pytest bench install openapi clean
 
 demo: $(STAMP)
 	$(BIN)/python -m fake_voice.demo
@@ -27,6 +27,22 @@ pytest: $(STAMP) $(OPENAPI) tests/node/node_modules/.installed
 # Twilio's official Node client, which tests/test_server_node.py drives against the server.
 tests/node/node_modules/.installed: tests/node/package.json tests/node/package-lock.json
 	cd tests/node && npm ci --silent --no-audit --no-fund
+	touch $@
+
+# The same suite on the oldest releases of responses and aiohttp that pyproject.toml admits
+# (the newest admitted ones are what .venv/ gets).
+OLDEST := .venv-oldest
+OLDEST_PINS := responses==0.25.0 aiohttp==3.8.4
+
+test-oldest: $(OLDEST)/.installed $(OPENAPI) tests/node/node_modules/.installed
+	@echo "pytest on $(OLDEST_PINS)"
+	$(OLDEST)/bin/python -m pytest $(PYTEST_ARGS)
+
+$(OLDEST)/.installed: pyproject.toml
+	@echo "installing the test tools with $(OLDEST_PINS) into $(OLDEST)/"
+	$(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST)/bin/python -m pip install --quiet -e '.[test]' $(OLDEST_PINS)
 	touch $@
 
 bench: $(STAMP)
@@ -51,4 +67,4 @@ $(OPENAPI):
 	cp .cache/npm/package/src/services/twilio-api/twilio_voice_v*.json .cache/openapi/
 
 clean:
-	rm -rf $(VENV) .cache
+	rm -rf $(VENV) $(OLDEST) .cache

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -125,3 +127,35 @@ def test_a_failing_test_reports_the_seed_that_repeats_it(pytester: pytest.Pytest
     seeds = re.findall(r"seed=(\d+): @pytest.mark.fake_voice\(seed=(\d+)\)", result.stdout.str())
     assert len(seeds) == 1
     assert seeds[0][0] == seeds[0][1]
+
+
+HEAVY = ("jsonschema", "faker", "responses", "requests", "werkzeug", "yaml", "aiohttp")
+
+
+def test_loading_the_plugin_imports_nothing_heavy() -> None:
+    script = (
+        "import sys, fake_voice.plugin\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in sys.argv[1:]))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('fake_voice')))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script, *HEAVY], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert found == ["[]", "['fake_voice', 'fake_voice.plugin']"]
+
+
+def test_the_fixture_imports_the_fake_when_a_test_first_uses_it(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import sys
+
+        def test_plain():
+            assert "fake_voice.handle" not in sys.modules
+
+        def test_with_the_fixture(fake_voice):
+            assert "fake_voice.handle" in sys.modules and fake_voice.active
+        """
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=2)

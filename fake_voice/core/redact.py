@@ -7,6 +7,8 @@ and a URL never keeps the ``user:password@`` before its host.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
@@ -33,3 +35,23 @@ def redact_url(url: str) -> str:
         return url
     host = parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def credentials_in(name: str, value: str) -> set[str]:
+    """The secrets a credential header carries, each as it could reappear elsewhere: the
+    whole value, an Authorization's credential (and a Basic one decoded, and its password),
+    every cookie's value."""
+    found = {value}
+    if name.lower() in ("cookie", "set-cookie"):
+        for pair in value.split(";"):
+            found.add(pair.partition("=")[2].strip())
+        return {secret for secret in found if secret}
+    scheme, _, credential = value.partition(" ")
+    found.add(credential.strip())
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(credential.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            decoded = ""
+        found.update({decoded, decoded.partition(":")[2]})
+    return {secret for secret in found if secret}

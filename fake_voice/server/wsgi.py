@@ -151,6 +151,8 @@ def _body(environ: WSGIEnvironment, limit: int) -> bytes:
 def _request(environ: WSGIEnvironment, body: bytes) -> Request:
     """The core's request, on the scheme, host and port the client used (its Host header)."""
     host = str(environ.get("HTTP_HOST") or _server_host(environ))
+    if "@" in host:  # an absolute-form target's user:password@ (RFC 9110 forbids it)
+        raise transport_error(400, "The request's host carries credentials (user:password@)")
     if not _HOST.fullmatch(host):
         raise transport_error(400, f"The Host header {host!r} is not a host name or address")
     scheme = str(environ.get("wsgi.url_scheme", "http"))

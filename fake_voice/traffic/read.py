@@ -9,8 +9,6 @@ and positions, never values, and every credential a file carries is collected so
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from fake_voice.core.redact import REDACTED, SECRET_HEADERS
+from fake_voice.core.redact import REDACTED, SECRET_HEADERS, credentials_in
 from fake_voice.traffic.bodies import GZIP_MAGIC, MAX_BYTES, BadEntry, gunzip, mib
 from fake_voice.traffic.entries import Recorded, Unreadable, classify
 
@@ -146,18 +144,8 @@ def _secrets(recorded: Recorded) -> set[str]:
     """Credentials a recording carries, so that no message about it can repeat them."""
     found: set[str] = set()
     for name, value in recorded.request_headers:
-        if name.lower() not in SECRET_HEADERS:
-            continue
-        found.add(value)
-        scheme, _, credential = value.partition(" ")
-        found.add(credential.strip())
-        if scheme.lower() == "basic":
-            try:
-                decoded = base64.b64decode(credential.strip(), validate=True).decode("utf-8")
-            except (binascii.Error, ValueError):
-                continue
-            found.add(decoded)
-            found.add(decoded.partition(":")[2])
+        if name.lower() in SECRET_HEADERS:
+            found.update(credentials_in(name, value))
     try:
         password = urlsplit(recorded.url).password
     except ValueError:
