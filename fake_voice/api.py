@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 def mock(
     *,
     seed: int | None = None,
-    api_keys: Mapping[str, str] | None = None,
-    auth_tokens: Mapping[str, str] | None = None,
+    api_keys: Mapping[str, str | Mapping[str, str]] | None = None,
+    auth_tokens: Mapping[str, str | Mapping[str, str]] | None = None,
     page_size_over_limit: Literal["cap", "reject"] = "cap",
     self_check: bool = True,
     account_sid: str = DEFAULT_ACCOUNT_SID,
@@ -61,10 +61,12 @@ def serve(
     port: int = 0,
     *,
     timeout: float = DEFAULT_TIMEOUT,
+    region: str = "us1",
     **options: Any,
 ) -> Server:
     """A new fake (``options`` as :func:`mock` takes them) served over HTTP.
 
-    ``port=0`` picks a free port; the fake is ``server.voice``.
+    ``port=0`` picks a free port; the fake is ``server.voice``. ``region`` as
+    :meth:`FakeVoice.serve` takes it.
     """
-    return mock(**options).serve(host, port, timeout=timeout)
+    return mock(**options).serve(host, port, timeout=timeout, region=region)

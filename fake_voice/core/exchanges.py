@@ -36,6 +36,8 @@ class Exchange:
     """Twilio's operationId (``CreateConnectionPolicy``), or None if no route matched."""
     account_sid: str | None
     response_headers: Mapping[str, str]
+    region: str | None = None
+    """The Twilio region the request acted in (``us1``, ``au1``), None if not routed."""
     request_body: bytes = b""
     """The request body exactly as received."""
     response_body: bytes = b""

@@ -54,7 +54,7 @@ def delete_archived_call(ctx: Context) -> JSON:
 
 
 def add_archived_call(
-    store: Store, account_sid: str, date: dt.date | str, sid: str | None = None
+    store: Store, account_sid: str, region: str, date: dt.date | str, sid: str | None = None
 ) -> str:
     """Archive a call under ``date`` (a new CA SID unless ``sid`` is given); returns its SID."""
     day = date.isoformat() if isinstance(date, dt.date) else str(date)
@@ -63,7 +63,7 @@ def add_archived_call(
     if sid is not None and not _CALL_SID.match(sid):
         raise ValueError(f"{sid!r} is not a call SID ('CA' and 32 hexadecimal digits)")
     with store.lock:
-        account = store.account(account_sid)
+        account = store.account(account_sid, region)
         sids = account.extras.get(ARCHIVED_CALLS, {}).get(day, [])
         if sid in sids:
             raise ValueError(f"call {sid} is already archived under {day}")

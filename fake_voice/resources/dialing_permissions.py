@@ -207,7 +207,7 @@ def bulk_update(ctx: Context) -> JSON:
 
 
 def set_high_risk_prefixes(
-    store: Store, account_sid: str, iso_code: str, prefixes: Iterable[str]
+    store: Store, account_sid: str, region: str, iso_code: str, prefixes: Iterable[str]
 ) -> None:
     """Replace a country's high-risk special prefixes (an empty list clears them)."""
     found = by_iso_code().get(iso_code)
@@ -224,7 +224,7 @@ def set_high_risk_prefixes(
     if len(set(wanted)) != len(wanted):
         raise ValueError(f"the prefixes for {iso_code} repeat one: {wanted}")
     with store.lock:
-        extras = store.account(account_sid).extras
+        extras = store.account(account_sid, region).extras
         stored = extras.setdefault(PREFIXES, {})
         if wanted:
             stored[iso_code] = wanted

@@ -72,11 +72,13 @@ class App:
 
     ``stall`` is how long an injected timeout holds the connection before dropping it: the
     server's idle timeout, longer than a client that is meant to time out will wait.
-    ``stopping`` ends every stall at once: the server sets it when it stops.
+    ``stopping`` ends every stall at once: the server sets it when it stops. ``region`` is
+    where requests act whose Host header names no Voice region (the server's own address).
     """
 
-    def __init__(self, voice: Served, stall: float = 10.0) -> None:
+    def __init__(self, voice: Served, stall: float = 10.0, region: str = "us1") -> None:
         self.voice = voice
+        self.region = region
         self.control = ControlAPI(voice)
         self.stall = stall
         self.stopping = threading.Event()
@@ -99,7 +101,7 @@ class App:
             body = _body(environ, TWILIO_BODY_LIMIT)
             request = _request(environ, body)
             # Faults set on the handle run inside the core, so they apply here as well.
-            return self.voice.answer(request)
+            return self.voice.answer(request, region=self.region)
         except TwilioError as error:  # refused before the core saw it: the path's dialect
             return dialects.for_path(str(environ.get("PATH_INFO") or "/")).error_response(error)
         except TransportFault as fault:
