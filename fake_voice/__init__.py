@@ -54,9 +54,9 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'fake_voice' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # looked up once
-    return value
+    # Not cached here: a module evicted from sys.modules (as pytester's in-process runs do)
+    # must not leave this package handing out its stale copy.
+    return getattr(importlib.import_module(module), name)
 
 
 def __dir__() -> list[str]:

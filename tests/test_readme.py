@@ -11,6 +11,15 @@ import re
 from pathlib import Path
 
 import pytest
+import twilio.http.async_http_client  # noqa: F401
+import yaml  # noqa: F401
+
+# pytester's in-process runs drop every module first imported during a run. Import what the
+# examples use up front, so every example shares one copy of each (PyYAML's C extension,
+# for one, breaks when its Python half is imported twice).
+import fake_voice.api
+import fake_voice.intercept.aiohttp_adapter
+import fake_voice.traffic.write  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
