@@ -127,6 +127,11 @@ class FakeVoice:
         return self._core.log.snapshot()
 
     @property
+    def requests_dropped(self) -> int:
+        """How many of the oldest exchanges ``max_recorded`` dropped (0 without a limit)."""
+        return self._core.log.dropped
+
+    @property
     def clock(self) -> Clock:
         """The fake's clock: ``freeze()``, ``set()``, ``advance()``, ``unfreeze()``."""
         return self._core.clock

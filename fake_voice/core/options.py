@@ -43,6 +43,8 @@ class Options:
         it was set for, unless that fault is ``optional``; False turns the check off.
     state: the accounts and records the fake starts with and ``reset()`` returns to, as
         ``export_state()`` returns them (``mock()`` also reads them from a JSON file).
+    max_recorded: how many exchanges ``requests`` keeps (None: all; the oldest are dropped
+        first and counted in ``requests_dropped``); a long-lived server sets it.
     """
 
     seed: int | None = None
@@ -53,6 +55,7 @@ class Options:
     account_sid: str = DEFAULT_ACCOUNT_SID
     assert_all_faults_fired: bool = True
     state: Mapping[str, Any] | None = None
+    max_recorded: int | None = None
     _keys: dict[str | None, Mapping[str, str]] = field(init=False, repr=False, compare=False)
     _tokens: dict[str | None, Mapping[str, str]] | None = field(
         init=False, repr=False, compare=False
@@ -73,6 +76,10 @@ class Options:
         object.__setattr__(self, "_keys", keys_by_region)
         object.__setattr__(self, "_tokens", tokens)
         check_account_sid(self.account_sid, "account_sid")
+        if self.max_recorded is not None and (
+            not isinstance(self.max_recorded, int) or self.max_recorded < 0
+        ):
+            raise ValueError(f"max_recorded must be 0 or more, or None, not {self.max_recorded!r}")
 
     def account_of_key(self, key: str, region: str) -> str | None:
         """The account an API key SID acts for in ``region``, or None for an unknown key."""

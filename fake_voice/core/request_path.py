@@ -36,7 +36,7 @@ class RequestPath:
         self.clock = Clock()
         self.store = Store(self.seed, self.clock)
         self.router = router
-        self.log = ExchangeLog()
+        self.log = ExchangeLog(options.max_recorded)
         self.faults = Faults()
 
     def reset(self) -> None:

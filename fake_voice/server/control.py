@@ -31,6 +31,8 @@ from fake_voice.server.served import Served
 from fake_voice.state.store import StateError
 
 PREFIX = "/__fake_voice__"
+DROPPED = "Fake-Voice-Requests-Dropped"
+"""Header of ``/requests``: how many older exchanges the server's ``--max-recorded`` dropped."""
 
 Endpoint = Callable[[Served, bytes], Response]
 
@@ -74,7 +76,8 @@ def _load(voice: Served, body: bytes) -> Response:
 
 def _requests(voice: Served, body: bytes) -> Response:
     """Every exchange the fake recorded, oldest first, with credentials redacted."""
-    return Response.json(200, [exchange_json(exchange) for exchange in list(voice.requests)])
+    listed = [exchange_json(exchange) for exchange in voice.requests]
+    return Response.json(200, listed, headers={DROPPED: str(voice.requests_dropped)})
 
 
 def _faults(voice: Served, body: bytes) -> Response:
