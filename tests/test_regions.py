@@ -92,9 +92,7 @@ def test_export_and_load_keep_regions() -> None:
             p.friendly_name for p in Client(ACCOUNT_SID, "t").voice.v1.connection_policies.list()
         ] == ["us"]
         ie = Client(ACCOUNT_SID, "t", region="ie1").voice.v1.dialing_permissions
-        assert [p.prefix for p in ie.countries("LV").highrisk_special_prefixes.list()] == [
-            "+37181"
-        ]
+        assert [p.prefix for p in ie.countries("LV").highrisk_special_prefixes.list()] == ["+37181"]
         assert again.export_state() == state
 
 

@@ -75,6 +75,8 @@ class RequestPath:
                 if fault is not None:
                     raise fault.exception(method, redact_url(request.url))
             params = dialect.parse(given, operation.request, method)
+            if operation.check is not None:
+                operation.check(params, path_params)
             with self.store.lock:
                 context = Context(
                     store=self.store,

@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fake_voice.core.dialect import Listing
 from fake_voice.core.errors import TwilioError, bad_request, not_found
-from fake_voice.core.operations import Context, Implementation
+from fake_voice.core.operations import Check, Context, Implementation
 from fake_voice.core.wire import JSON
 from fake_voice.resources._countries import FOLDED_INTO, Country, by_iso_code, countries
 from fake_voice.state.store import Account, Store
@@ -197,6 +197,10 @@ def parse_update_request(text: str) -> list[tuple[str, dict[str, bool]]]:
     return [_parse_update(f"element {number}", item, seen) for number, item in enumerate(data)]
 
 
+def check_update_request(params: Mapping[str, Any], path_params: Mapping[str, str]) -> None:
+    parse_update_request(params["UpdateRequest"])
+
+
 def bulk_update(ctx: Context) -> JSON:
     text: str = ctx.params["UpdateRequest"]
     updates = parse_update_request(text)
@@ -234,6 +238,9 @@ def set_high_risk_prefixes(
                 del extras[PREFIXES]
 
 
+CHECKS: dict[str, Check] = {
+    "CreateDialingPermissionsCountryBulkUpdate": check_update_request,
+}
 OPERATIONS: dict[str, Implementation] = {
     "ListDialingPermissionsCountry": list_countries,
     "FetchDialingPermissionsCountry": fetch_country,
