@@ -98,7 +98,7 @@ class RequestPath:
             self._record(request, None, operation, account, acted_in, fault)
             raise
         with self.store.lock:  # SIDs are drawn under the store lock, request IDs too
-            request_id = self.store.sids.new("RQ")
+            request_id = self.store.sids.new_unrecorded("RQ")
         response = Response(
             response.status,
             {**response.headers, "Twilio-Request-Id": request_id},
