@@ -21,14 +21,15 @@ if TYPE_CHECKING:
 def mock(
     *,
     seed: int | None = None,
-    api_keys: Mapping[str, str] | None = None,
-    auth_tokens: Mapping[str, str] | None = None,
+    api_keys: Mapping[str, str | Mapping[str, str]] | None = None,
+    auth_tokens: Mapping[str, str | Mapping[str, str]] | None = None,
     page_size_over_limit: Literal["cap", "reject"] = "cap",
     self_check: bool = True,
     account_sid: str = DEFAULT_ACCOUNT_SID,
     now: datetime | None = None,
     assert_all_faults_fired: bool = True,
     state: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    max_recorded: int | None = None,
 ) -> FakeVoice:
     """A new fake of voice.twilio.com, not yet started.
 
@@ -47,6 +48,7 @@ def mock(
             account_sid=account_sid,
             assert_all_faults_fired=assert_all_faults_fired,
             state=data,
+            max_recorded=max_recorded,
         )
     )
     if data is not None:
@@ -61,10 +63,12 @@ def serve(
     port: int = 0,
     *,
     timeout: float = DEFAULT_TIMEOUT,
+    region: str = "us1",
     **options: Any,
 ) -> Server:
     """A new fake (``options`` as :func:`mock` takes them) served over HTTP.
 
-    ``port=0`` picks a free port; the fake is ``server.voice``.
+    ``port=0`` picks a free port; the fake is ``server.voice``. ``region`` as
+    :meth:`FakeVoice.serve` takes it.
     """
-    return mock(**options).serve(host, port, timeout=timeout)
+    return mock(**options).serve(host, port, timeout=timeout, region=region)

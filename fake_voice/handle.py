@@ -28,7 +28,7 @@ from fake_voice.core.faults import (
     unmet_message,
 )
 from fake_voice.core.filters import Filter, expect
-from fake_voice.core.hosts import DIRECT_BASE, VOICE_HOST, HostRefused
+from fake_voice.core.hosts import VOICE_HOST, HostRefused, voice_base
 from fake_voice.core.options import Options, check_account_sid
 from fake_voice.core.request_path import RequestPath
 from fake_voice.core.schemas import SchemaViolation, validator
@@ -37,7 +37,7 @@ from fake_voice.intercept import registry
 from fake_voice.resources import archived_calls, dialing_permissions
 from fake_voice.state import snapshot
 from fake_voice.state.clock import Clock
-from fake_voice.state.store import StateError
+from fake_voice.state.store import US1, StateError
 
 if TYPE_CHECKING:
     import os
@@ -125,6 +125,11 @@ class FakeVoice:
     def requests(self) -> Exchanges:
         """Every exchange the fake answered, oldest first: a read-only snapshot."""
         return self._core.log.snapshot()
+
+    @property
+    def requests_dropped(self) -> int:
+        """How many of the oldest exchanges ``max_recorded`` dropped (0 without a limit)."""
+        return self._core.log.dropped
 
     @property
     def clock(self) -> Clock:
@@ -308,9 +313,10 @@ class FakeVoice:
             raise HostRefused(request.method, request.url)
         return self._core.answer(request)
 
-    def answer(self, request: Request) -> Response:
-        """Answer one transport-neutral request, from any host (what the server calls)."""
-        return self._core.answer(request)
+    def answer(self, request: Request, *, region: str = US1) -> Response:
+        """Answer one transport-neutral request, from any host (what the server calls); a
+        host that names no Voice region acts in ``region``."""
+        return self._core.answer(request, region=region)
 
     # -- direct calls: seed and read state by the same rules as over HTTP -------------
 
@@ -327,16 +333,18 @@ class FakeVoice:
         params: Mapping[str, object] | None = None,
         *,
         account_sid: str | None = None,
+        region: str = US1,
     ) -> Any:
         """Send one request straight to the fake, with no HTTP and no recording.
 
         ``path`` is ``/v1/ConnectionPolicies`` or just ``ConnectionPolicies``; ``params`` take
         Twilio's names (``FriendlyName``) and Python values; a None value is not sent, as
-        the official client leaves it out. Returns the parsed body (None for 204) or raises
-        :class:`TwilioError` with Twilio's status, code and message.
+        the official client leaves it out. It acts in ``region`` (``"au1"``...). Returns the
+        parsed body (None for 204) or raises :class:`TwilioError` with Twilio's status, code
+        and message.
         """
         account = self._account(account_sid)
-        url = DIRECT_BASE + v1_path(path)
+        url = voice_base(region) + v1_path(path)
         given = (params or {}).items()
         pairs = [(key, form_value(value)) for key, value in given if value is not None]
         method = method.upper()
@@ -352,33 +360,43 @@ class FakeVoice:
             raise TwilioError(response.status, response.data["code"], response.data["message"])
         return response.data
 
-    def create(self, path: str, *, account_sid: str | None = None, **params: object) -> Any:
+    def create(
+        self, path: str, *, account_sid: str | None = None, region: str = US1, **params: object
+    ) -> Any:
         """Create a resource: ``voice.create("ConnectionPolicies", FriendlyName="edge")``."""
-        return self.call("POST", path, params, account_sid=account_sid)
+        return self.call("POST", path, params, account_sid=account_sid, region=region)
 
-    def fetch(self, path: str, *, account_sid: str | None = None) -> Any:
-        return self.call("GET", path, account_sid=account_sid)
+    def fetch(self, path: str, *, account_sid: str | None = None, region: str = US1) -> Any:
+        return self.call("GET", path, account_sid=account_sid, region=region)
 
-    def update(self, path: str, *, account_sid: str | None = None, **params: object) -> Any:
-        return self.call("POST", path, params, account_sid=account_sid)
+    def update(
+        self, path: str, *, account_sid: str | None = None, region: str = US1, **params: object
+    ) -> Any:
+        return self.call("POST", path, params, account_sid=account_sid, region=region)
 
-    def delete(self, path: str, *, account_sid: str | None = None) -> None:
-        self.call("DELETE", path, account_sid=account_sid)
+    def delete(self, path: str, *, account_sid: str | None = None, region: str = US1) -> None:
+        self.call("DELETE", path, account_sid=account_sid, region=region)
 
     def list_all(
-        self, path: str, *, account_sid: str | None = None, **filters: object
+        self, path: str, *, account_sid: str | None = None, region: str = US1, **filters: object
     ) -> list[Any]:
         """Every record of a list, following its pages: ``voice.list_all("ConnectionPolicies")``."""
-        page = self.call("GET", path, filters, account_sid=account_sid)
+        page = self.call("GET", path, filters, account_sid=account_sid, region=region)
         records: list[Any] = list(page[page["meta"]["key"]])
         while page["meta"]["next_page_url"]:
             next_url = urlsplit(page["meta"]["next_page_url"])
-            page = self.call("GET", f"{next_url.path}?{next_url.query}", account_sid=account_sid)
+            following = f"{next_url.path}?{next_url.query}"
+            page = self.call("GET", following, account_sid=account_sid, region=region)
             records.extend(page[page["meta"]["key"]])
         return records
 
     def add_archived_call(
-        self, date: str, sid: str | None = None, *, account_sid: str | None = None
+        self,
+        date: str,
+        sid: str | None = None,
+        *,
+        account_sid: str | None = None,
+        region: str = US1,
     ) -> str:
         """Archive a call for Bulk Export, so ``DELETE /v1/Archives/{date}/Calls/{sid}`` finds it.
 
@@ -387,7 +405,7 @@ class FakeVoice:
         SID, or a call already archived under that date.
         """
         account = self._account(account_sid)
-        return archived_calls.add_archived_call(self._core.store, account, date, sid)
+        return archived_calls.add_archived_call(self._core.store, account, region, date, sid)
 
     def set_high_risk_prefixes(
         self,
@@ -395,6 +413,7 @@ class FakeVoice:
         prefixes: list[str] | tuple[str, ...],
         *,
         account_sid: str | None = None,
+        region: str = US1,
     ) -> None:
         """Set the high-risk special prefixes a country lists (``["+37181", "+3719000"]``).
 
@@ -402,7 +421,9 @@ class FakeVoice:
         Raises ValueError for an unknown country or a prefix not under its calling code.
         """
         account = self._account(account_sid)
-        dialing_permissions.set_high_risk_prefixes(self._core.store, account, iso_code, prefixes)
+        dialing_permissions.set_high_risk_prefixes(
+            self._core.store, account, region, iso_code, prefixes
+        )
 
     # -- state from elsewhere, and the fake over real HTTP -----------------------------
 
@@ -419,17 +440,21 @@ class FakeVoice:
         _verify(self.options, data)
         self._core.store.load(data)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0, *, timeout: float = 10.0) -> Server:
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, *, timeout: float = 10.0, region: str = US1
+    ) -> Server:
         """Serve this fake over HTTP from a background thread; returns the running server.
 
         ``port=0`` picks a free port; ``server.url`` says where it listens. Requests to the
         server and to the in-process fake share one state. ``timeout`` is how long a
-        connection may stall mid-request. Use it as ``with voice.serve() as server:`` or
-        call ``server.stop()``.
+        connection may stall mid-request. Requests whose Host header names a Voice region
+        (``voice.au1.twilio.com``) act there; the rest act in ``region``. Use it as
+        ``with voice.serve() as server:`` or call ``server.stop()``.
         """
         from fake_voice.server.http import Server
 
-        return Server(self, host, port, timeout=timeout)
+        voice_base(region)  # ValueError for a malformed region, before the port is bound
+        return Server(self, host, port, timeout=timeout, region=region)
 
 
 def _verify(options: Options, data: object) -> None:
@@ -443,23 +468,27 @@ def _verify(options: Options, data: object) -> None:
     trial = RequestPath(dataclasses.replace(options, self_check=True), resources.router())
     trial.store.load(data)
     extras = validator("state/extras.json")
-    for account_sid, account in trial.store.export().items():
-        error = next(iter(extras.iter_errors(account["extras"])), None)
+    for (region, account_sid), account in sorted(trial.store.accounts.items()):
+        exported = account.export()
+        named = f"account {account_sid}" + ("" if region == US1 else f" in {region}")
+        error = next(iter(extras.iter_errors(exported["extras"])), None)
         if error is not None:
             pointer = "/".join(str(part) for part in error.absolute_path)
-            raise StateError(f"account {account_sid}: extras/{pointer}: {error.message}")
-        for name, records in account["collections"].items():
+            raise StateError(f"{named}: extras/{pointer}: {error.message}")
+        for name, records in exported["collections"].items():
             for index, record in enumerate(records):
-                where = f"account {account_sid}: {name}[{index}]"
-                _fetch(trial, account_sid, where, record)
+                _fetch(trial, account_sid, region, f"{named}: {name}[{index}]", record)
 
 
-def _fetch(trial: RequestPath, account_sid: str, where: str, record: dict[str, Any]) -> None:
+def _fetch(
+    trial: RequestPath, account_sid: str, region: str, where: str, record: dict[str, Any]
+) -> None:
     url = record.get("url")
     if not isinstance(url, str) or not url.startswith("/v1/") or "?" in url:
         raise StateError(f"{where} needs a url: the /v1/... path it is fetched at")
     try:
-        response = trial.answer(Request("GET", DIRECT_BASE + url, {}), as_account=account_sid)
+        request = Request("GET", voice_base(region) + url, {})
+        response = trial.answer(request, as_account=account_sid)
     except SchemaViolation as violation:
         raise StateError(
             f"{where} does not render by its schema at {violation.pointer}: {violation.reason}"

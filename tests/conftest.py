@@ -6,11 +6,16 @@ as a consumer's suite gets it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import requests
 from twilio.rest import Client
 
-from fake_voice import FakeVoice
+from fake_voice import Exchange, FakeVoice
+from fake_voice.resources import router
+from fake_voice.traffic.check import check
+from fake_voice.traffic.entries import Recorded
 
 ACCOUNT_SID = "AC" + "1" * 32
 OTHER_ACCOUNT_SID = "AC" + "2" * 32
@@ -29,3 +34,54 @@ def http(fake_voice: FakeVoice) -> requests.Session:
     session = requests.Session()
     session.auth = (ACCOUNT_SID, "token")
     return session
+
+
+# -- one source of truth for request rules -----------------------------------------------
+
+
+def checker_messages(exchange: Exchange) -> list[str]:
+    """What ``fake-voice validate`` says of this request were it recorded as accepted."""
+    operation = router().operations[str(exchange.operation)]
+    recorded = Recorded(
+        entry=1,
+        method=exchange.method,
+        url=exchange.url,
+        request_headers=tuple(exchange.headers.items()),
+        request_body=exchange.request_body,
+        status=operation.status,
+        response_headers=(),
+        response_body=None,
+    )
+    return [f.message for f in check(recorded, frozenset()).findings if f.part == "request"]
+
+
+def stateless_refusals(voice: FakeVoice) -> list[Exchange]:
+    """The 400s the fake answered by its request rules alone: not by what its state held
+    (a referenced record that is missing), not by an option (PageSize with "reject"), not
+    by an injected fault."""
+    rejecting = voice.options.page_size_over_limit == "reject"
+    return [
+        exchange
+        for exchange in voice.requests
+        if exchange.status == 400
+        and exchange.fault is None
+        and exchange.operation is not None
+        and exchange.json["code"] == 20001
+        and "was not found" not in exchange.json["message"]
+        and not (rejecting and "parameter PageSize" in exchange.json["message"])
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _the_traffic_checker_refuses_what_the_fake_refused(
+    request: pytest.FixtureRequest,
+) -> Iterator[None]:
+    """After every test that used the fixture: each request the fake refused by its rules,
+    fed to the traffic checker as if Twilio had accepted it, is refused in the same words."""
+    yield
+    voice = request.node.funcargs.get("fake_voice")
+    if not isinstance(voice, FakeVoice):
+        return
+    for exchange in stateless_refusals(voice):
+        message = exchange.json["message"]
+        assert message in checker_messages(exchange), (exchange.method, exchange.url, message)

@@ -53,11 +53,11 @@ def targets_url(world: dict[str, str]) -> str:
         ),
         (
             {"Target": "sip:"},
-            "Invalid value for parameter Target: must be a sip: URI (sips: is not supported)",
+            "Invalid value for parameter Target: must be a sip: URI such as sip:pbx@example.com",
         ),
         (
             {"Target": "sip:has space@b.c"},
-            "Invalid value for parameter Target: must be a sip: URI (sips: is not supported)",
+            "Invalid value for parameter Target: must be a sip: URI such as sip:pbx@example.com",
         ),
         (
             {"Target": "sip:a@b.c", "FriendlyName": "ü" * 256},
@@ -71,7 +71,7 @@ def targets_url(world: dict[str, str]) -> str:
         # A pattern's $ ends the value (as in JSON Schema), not a line: no trailing newline.
         (
             {"Target": "sip:a@b.c\n"},
-            "Invalid value for parameter Target: must be a sip: URI (sips: is not supported)",
+            "Invalid value for parameter Target: must be a sip: URI such as sip:pbx@example.com",
         ),
     ],
 )
@@ -132,7 +132,8 @@ def test_a_value_with_a_trailing_newline_is_refused(
     [
         (
             {"Page": "9" * 19},
-            "Invalid value for parameter Page: must be a whole number of at least 0",
+            "Invalid value for parameter Page: must be a whole number of at least 0 and at most "
+            "18 digits",
         ),
         (
             {"PageSize": "5" * 5000},

@@ -201,11 +201,11 @@ def test_one_record_read_through_two_hosts_carries_each_hosts_urls(
     fake_voice: FakeVoice, client: Client
 ) -> None:
     policy = client.voice.v1.connection_policies.create(friendly_name="edge")
-    regional = Client(ACCOUNT_SID, "token", edge="sydney", region="au1")
+    regional = Client(ACCOUNT_SID, "token", edge="sydney", region="us1")  # US1, another edge
 
     far = regional.voice.v1.connection_policies(policy.sid).fetch()
     near = client.voice.v1.connection_policies(policy.sid).fetch()
 
-    assert far.url == f"https://voice.sydney.au1.twilio.com/v1/ConnectionPolicies/{policy.sid}"
+    assert far.url == f"https://voice.sydney.us1.twilio.com/v1/ConnectionPolicies/{policy.sid}"
     assert near.url == f"https://voice.twilio.com/v1/ConnectionPolicies/{policy.sid}"
     assert [p.url for p in regional.voice.v1.connection_policies.list()] == [far.url]

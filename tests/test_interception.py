@@ -61,11 +61,17 @@ def test_regional_and_edge_hosts_are_served_and_echoed_in_urls(
     assert fake_voice.requests[-1].url == f"https://{host}/v1/ConnectionPolicies"
 
 
-def test_state_is_shared_across_hosts(fake_voice: FakeVoice) -> None:
-    created = Client(ACCOUNT_SID, "t", region="au1", edge="sydney").voice.v1.connection_policies
-    sid = created.create().sid
+def test_edges_share_their_regions_state_and_regions_share_nothing(
+    fake_voice: FakeVoice,
+) -> None:
+    in_au1 = Client(ACCOUNT_SID, "t", region="au1", edge="sydney").voice.v1.connection_policies
+    sid = in_au1.create().sid
 
-    assert [p.sid for p in Client(ACCOUNT_SID, "t").voice.v1.connection_policies.list()] == [sid]
+    also_au1 = Client(ACCOUNT_SID, "t", region="au1", edge="tokyo").voice.v1.connection_policies
+    assert [p.sid for p in also_au1.list()] == [sid]
+    assert Client(ACCOUNT_SID, "t").voice.v1.connection_policies.list() == []
+    us1 = Client(ACCOUNT_SID, "t", region="us1", edge="ashburn").voice.v1.connection_policies
+    assert us1.list() == []
 
 
 @pytest.mark.parametrize(

@@ -132,17 +132,17 @@ def test_the_client_pages_forward_and_back(fake_voice: FakeVoice, client: Client
 
 def test_page_urls_use_the_host_the_client_called(fake_voice: FakeVoice) -> None:
     make(fake_voice, 3)
-    client = Client(ACCOUNT_SID, "token", edge="sydney", region="au1")
+    client = Client(ACCOUNT_SID, "token", edge="sydney", region="us1")
 
     listed = client.voice.v1.connection_policies.list(page_size=2)
 
     assert len(listed) == 3
-    assert fake_voice.requests[-1].url.startswith("https://voice.sydney.au1.twilio.com/")
+    assert fake_voice.requests[-1].url.startswith("https://voice.sydney.us1.twilio.com/")
     assert (
         fake_voice.requests[-2]
         .json["meta"]["next_page_url"]
         .startswith(
-            "https://voice.sydney.au1.twilio.com/v1/ConnectionPolicies?PageSize=2&Page=1&PageToken=PA"
+            "https://voice.sydney.us1.twilio.com/v1/ConnectionPolicies?PageSize=2&Page=1&PageToken=PA"
         )
     )
 

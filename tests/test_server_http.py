@@ -214,8 +214,14 @@ def test_a_stalled_client_blocks_no_one_and_is_cut_off(server: Server) -> None:
     assert still_serving(server)
     assert time.monotonic() - started < TIMEOUT
     stalled.settimeout(TIMEOUT * 10)
-    assert stalled.recv(1024) == b""  # the server closed it after its idle timeout
+    answer = b""
+    while chunk := stalled.recv(65536):  # until the server closes it
+        answer += chunk
     assert time.monotonic() - started >= TIMEOUT * 0.9
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    assert json_of(answer.partition(b"\r\n\r\n")[2]) == envelope(
+        408, 20001, f"Request Timeout: the headers must arrive within {TIMEOUT:g} seconds"
+    )
     stalled.close()
 
 
@@ -253,3 +259,85 @@ def test_a_client_that_hangs_up_mid_request_leaves_the_server_serving(server: Se
         with socket.create_connection(("127.0.0.1", server.port)) as sock:
             sock.sendall(partial)
     assert still_serving(server)
+
+
+# -- strict framing (RFC 9112, section 6.3) --------------------------------------------
+
+FORM = b"FriendlyName=x"
+
+
+@pytest.mark.parametrize(
+    ("lengths", "shown"),
+    [
+        ([b"abc"], "'abc'"),
+        ([b"-5"], "'-5'"),
+        ([b"+14"], "'+14'"),
+        ([b"0x0e"], "'0x0e'"),
+        ([b"14, 14"], "'14, 14'"),
+        ([b"14", b"14"], "'14', '14'"),
+        ([b"14", b"3"], "'14', '3'"),
+    ],
+)
+def test_an_invalid_or_conflicting_content_length_is_400_and_stores_nothing(
+    server: Server, lengths: list[bytes], shown: str
+) -> None:
+    head = b"".join(b"Content-Length: " + value + b"\r\n" for value in lengths)
+    data = (
+        b"POST /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\nAuthorization: Basic eDp5\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n" + head + b"\r\n" + FORM
+    )
+    line, headers, body = exchange(server, data)  # answered, then closed
+
+    assert line == "HTTP/1.1 400 Bad Request" and headers["Connection"] == "close"
+    assert json_of(body) == envelope(
+        400,
+        20001,
+        f"Invalid Content-Length {shown}: send one Content-Length header holding the body's "
+        "size as a whole number of bytes",
+    )
+
+
+def test_content_length_with_transfer_encoding_is_400(server: Server) -> None:
+    data = (
+        b"POST /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\nAuthorization: Basic eDp5\r\n"
+        b"Content-Length: 14\r\nTransfer-Encoding: chunked\r\n\r\ne\r\n" + FORM + b"\r\n0\r\n\r\n"
+    )
+    line, _, body = exchange(server, data)
+    assert line == "HTTP/1.1 400 Bad Request"
+    assert json_of(body) == envelope(
+        400,
+        20001,
+        "A request may not carry both Content-Length and Transfer-Encoding: send one of them",
+    )
+
+
+def test_headers_sent_a_byte_at_a_time_are_cut_off_at_the_deadline(server: Server) -> None:
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"GET /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\n")
+        answer = b""
+        try:
+            for byte in b"X-Slow: " + b"a" * 100:  # each byte well within the idle timeout
+                sock.sendall(bytes([byte]))
+                time.sleep(TIMEOUT / 5)
+                if time.monotonic() - started > TIMEOUT * 6:
+                    break
+        except OSError:  # the server closed the connection while we were still sending
+            pass
+        while chunk := sock.recv(65536):
+            answer += chunk
+    elapsed = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    assert TIMEOUT * 0.9 <= elapsed < TIMEOUT * 6  # the deadline, not the trickle, ended it
+
+
+def test_a_413_closes_the_connection(server: Server) -> None:
+    data = (
+        b"POST /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\nAuthorization: Basic eDp5\r\n"
+        + f"Content-Length: {LIMIT + 1}\r\n\r\n".encode()
+        + b"a" * 1024
+    )
+    line, headers, body = exchange(server, data)  # returns once the server has closed
+    assert line == "HTTP/1.1 413 Request Entity Too Large"
+    assert headers["Connection"] == "close"
+    assert json_of(body)["code"] == 20413  # type: ignore[index]

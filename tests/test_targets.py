@@ -151,7 +151,7 @@ def test_another_account_cannot_see_or_add_targets(client: Client, policy_sid: s
         ),
         (
             {"target": "tel:+15551234567"},
-            "Invalid value for parameter Target: must be a sip: URI (sips: is not supported)",
+            "Invalid value for parameter Target: must be a sip: URI such as sip:pbx@example.com",
         ),
         (
             {"target": "sip:a@b.c", "priority": 65536},

@@ -221,7 +221,7 @@ def test_unreadable_inputs_exit_2_and_the_others_are_still_reported(
         "double quotes (line 1, column 51) (unreadable)",
         f"{folder}/truncated.yaml is not valid YAML: found unexpected end of stream "
         "(line 2, column 36) (unreadable)",
-        f"{tmp_path}/missing.yaml does not exist (unreadable)",
+        f"{tmp_path}/missing.yaml does not exist (check the path) (unreadable)",
     ]
     assert lines[-1].startswith("10 files: 1 valid, 0 with violations, 9 unreadable; 3 exchanges")
 
@@ -373,3 +373,16 @@ def test_saved_traffic_leaves_out_exchanges_that_got_no_response(
         f"{tmp_path}/faults.json: fake-voice recording, 1 entry, valid",
         f"{tmp_path}/faults.yaml: VCR.py cassette (YAML), 1 entry, valid",
     ]
+
+
+def test_a_folder_that_holds_no_recording_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "notes.txt").write_text("not a recording")
+
+    code, out = run(capsys, str(tmp_path))
+
+    assert code == 2
+    assert out.splitlines()[0] == (
+        f"{tmp_path} holds no recording (no .yaml, .yml, .json, .har, .gz file) (unreadable)"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import logging
 import signal
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 from types import FrameType
 
 from fake_voice.api import mock
+from fake_voice.cli import options
 from fake_voice.server import DEFAULT_HOST
 from fake_voice.server.http import Server
 from fake_voice.state.store import StateError
@@ -33,15 +35,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--port", type=int, default=0, help="port to listen on (default 0: a free one)"
     )
     parser.add_argument(
-        "--seed", type=int, default=None, help="make SIDs repeat exactly from run to run"
+        "--region",
+        default="us1",
+        help="where requests act whose Host header names no Voice region (default us1)",
     )
     parser.add_argument(
-        "--state",
+        "--save-state",
         type=Path,
         default=None,
         metavar="FILE",
-        help="initial state: a JSON file as GET /__fake_voice__/export writes it",
+        help="on shutdown, write the state to FILE (as --state reads it)",
     )
+    options.add_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
         with server:
             print(server.url, flush=True)
             stop.wait()
+        if args.save_state is not None:
+            return _save(server, args.save_state)
         print("fake-voice serve: stopped", file=sys.stderr, flush=True)
         return 0
     finally:
@@ -79,16 +86,35 @@ class _CannotStart(Exception):
     """Why the server could not start, in one line."""
 
 
+def _save(server: Server, path: Path) -> int:
+    try:
+        path.write_text(json.dumps(server.voice.export_state(), indent=2) + "\n")
+    except OSError as error:
+        print(
+            f"fake-voice serve: stopped, but cannot write the state to {path}: "
+            f"{error.strerror or error}",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 1
+    print(f"fake-voice serve: stopped; state saved to {path}", file=sys.stderr, flush=True)
+    return 0
+
+
 def _start(args: argparse.Namespace) -> Server:
     try:
         # As mock(state=...): the server starts in that state and a reset returns to it.
-        voice = mock(seed=args.seed, state=args.state)
+        voice = mock(**options.mock_keywords(args))
     except StateError as error:
         raise _CannotStart(f"cannot load the state: {error}") from None
+    except ValueError as error:  # a flag mock() refuses, in mock()'s words
+        raise _CannotStart(str(error)) from None
     if not 0 <= args.port <= 65535:
         raise _CannotStart(f"--port must be 0..65535, not {args.port}")
     try:
-        return voice.serve(args.host, args.port)
+        return voice.serve(args.host, args.port, region=args.region)
+    except ValueError as error:  # --region
+        raise _CannotStart(f"--region: {error}") from None
     except OSError as error:
         reason = error.strerror or str(error)
         if error.errno == errno.EADDRINUSE:

@@ -33,6 +33,12 @@ class TwilioError(Exception):
         self.headers = dict(headers or {})
         self.extra = dict(extra or {})
 
+    def __str__(self) -> str:
+        return f"HTTP {self.status} error {self.code}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"TwilioError({self.status}, {self.code}, {self.message!r})"
+
 
 def bad_request(message: str) -> TwilioError:
     return TwilioError(400, 20001, message)

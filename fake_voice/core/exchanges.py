@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,8 @@ class Exchange:
     """Twilio's operationId (``CreateConnectionPolicy``), or None if no route matched."""
     account_sid: str | None
     response_headers: Mapping[str, str]
+    region: str | None = None
+    """The Twilio region the request acted in (``us1``, ``au1``), None if not routed."""
     request_body: bytes = b""
     """The request body exactly as received."""
     response_body: bytes = b""
@@ -73,19 +76,24 @@ class Exchanges(tuple[Exchange, ...]):
 
 
 class ExchangeLog:
-    """The exchanges one fake recorded; thread-safe."""
+    """The exchanges one fake recorded, the newest ``limit`` of them if a limit is set (the
+    oldest are dropped first, and counted); thread-safe."""
 
-    def __init__(self) -> None:
-        self._exchanges: list[Exchange] = []
+    def __init__(self, limit: int | None = None) -> None:
+        self._exchanges: deque[Exchange] = deque(maxlen=limit)
         self._lock = threading.Lock()
+        self.dropped = 0
 
     def append(self, exchange: Exchange) -> None:
         with self._lock:
+            if len(self._exchanges) == self._exchanges.maxlen:
+                self.dropped += 1
             self._exchanges.append(exchange)
 
     def clear(self) -> None:
         with self._lock:
             self._exchanges.clear()
+            self.dropped = 0
 
     def snapshot(self) -> Exchanges:
         with self._lock:

@@ -47,6 +47,10 @@ class Context:
 
 Implementation = Callable[[Context], JSON]
 """What a resource does for one operation: a body (data, ``Encoded``, a ``Page``) or None."""
+Check = Callable[[Mapping[str, Any], Mapping[str, str]], None]
+"""A request rule beyond the schema that needs no state: it gets the coerced parameters and
+the path parameters and raises ``TwilioError`` (a 400) for a request it refuses. The
+request path and the traffic checker both run it, so they refuse the same requests."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class Operation:
     implementation: Implementation
     dialect: Dialect
     pattern: re.Pattern[str]
+    check: Check | None = None
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -76,11 +81,16 @@ def _segment(path: str) -> str:
 class Router:
     """Every declared operation, bound to its implementation."""
 
-    def __init__(self, implementations: Mapping[str, Implementation]) -> None:
+    def __init__(
+        self, implementations: Mapping[str, Implementation], checks: Mapping[str, Check] = {}
+    ) -> None:
         table = schemas.operations()
         missing = sorted(set(table) - set(implementations))
         if missing:
             raise RuntimeError(f"operations without an implementation: {', '.join(missing)}")
+        stray = sorted(set(checks) - set(table))
+        if stray:
+            raise RuntimeError(f"checks for operations that are not declared: {', '.join(stray)}")
         self.operations: dict[str, Operation] = {}
         for name, spec in table.items():
             template = str(spec["path"])
@@ -94,6 +104,7 @@ class Router:
                 implementation=implementations[name],
                 dialect=dialects.for_version(template.split("/")[1]),
                 pattern=_compile(template),
+                check=checks.get(name),
             )
         # Operations by version and first segment after it ("v1/ConnectionPolicies"),
         # so a request tries a handful of patterns rather than all of them.

@@ -15,6 +15,7 @@ from fake_voice.core.dialect import Dialect, Page
 from fake_voice.core.errors import TwilioError, unauthorized
 from fake_voice.core.exchanges import Exchange, ExchangeLog
 from fake_voice.core.faults import Fault, Faults, TransportFault
+from fake_voice.core.hosts import region_of
 from fake_voice.core.operations import Context, Operation, Router
 from fake_voice.core.options import Options
 from fake_voice.core.redact import redact_headers, redact_url
@@ -22,7 +23,7 @@ from fake_voice.core.schemas import check_response
 from fake_voice.core.wire import Encoded, MultiDict, Request, Response
 from fake_voice.state.clock import Clock
 from fake_voice.state.sids import ACCOUNT_SID
-from fake_voice.state.store import Store
+from fake_voice.state.store import US1, Store
 
 
 class RequestPath:
@@ -35,7 +36,7 @@ class RequestPath:
         self.clock = Clock()
         self.store = Store(self.seed, self.clock)
         self.router = router
-        self.log = ExchangeLog()
+        self.log = ExchangeLog(options.max_recorded)
         self.faults = Faults()
 
     def reset(self) -> None:
@@ -46,11 +47,18 @@ class RequestPath:
             self.log.clear()
             self.faults.clear()
 
-    def answer(self, request: Request, *, as_account: str | None = None) -> Response:
+    def answer(
+        self, request: Request, *, as_account: str | None = None, region: str = US1
+    ) -> Response:
         """Answer ``request``; ``as_account`` skips authentication, faults and recording
-        (direct calls on the handle)."""
+        (direct calls on the handle).
+
+        The request acts in the region its Voice host names (``voice.au1.twilio.com``); a
+        host that names none (the server's own address) acts in ``region``.
+        """
         operation: Operation | None = None
         account: str | None = None
+        acted_in: str | None = None
         fault: Fault | None = None
         dialect: Dialect = dialects.DEFAULT
         method = request.method.upper()
@@ -58,7 +66,8 @@ class RequestPath:
             dialect = dialects.for_path(request.path)
             operation, path_params = self.router.match(method, request.path)
             dialect = operation.dialect
-            account = as_account or self._authenticate(request)
+            acted_in = region_of(request.host) or region
+            account = as_account or self._authenticate(request, acted_in)
             given = dialect.read(request, method)
             # Injected faults (never on direct calls) answer before validation; see faults.
             if as_account is None:
@@ -66,11 +75,13 @@ class RequestPath:
                 if fault is not None:
                     raise fault.exception(method, redact_url(request.url))
             params = dialect.parse(given, operation.request, method)
+            if operation.check is not None:
+                operation.check(params, path_params)
             with self.store.lock:
                 context = Context(
                     store=self.store,
                     options=self.options,
-                    account=self.store.account(account),
+                    account=self.store.account(account, acted_in),
                     operation=operation,
                     path_params=path_params,
                     params=params,
@@ -84,10 +95,10 @@ class RequestPath:
             if self.options.self_check:
                 check_response(dialect.error_schema, response.data, f"{method} {request.path}")
         except TransportFault:
-            self._record(request, None, operation, account, fault)
+            self._record(request, None, operation, account, acted_in, fault)
             raise
         with self.store.lock:  # SIDs are drawn under the store lock, request IDs too
-            request_id = self.store.sids.new("RQ")
+            request_id = self.store.sids.new_unrecorded("RQ")
         response = Response(
             response.status,
             {**response.headers, "Twilio-Request-Id": request_id},
@@ -95,11 +106,11 @@ class RequestPath:
             response.parsed,
         )
         if as_account is None:
-            self._record(request, response, operation, account, fault)
+            self._record(request, response, operation, account, acted_in, fault)
         return response
 
-    def _authenticate(self, request: Request) -> str:
-        """The account a request acts for, from HTTP Basic auth (401 if there is none)."""
+    def _authenticate(self, request: Request, region: str) -> str:
+        """The account a request acts for in ``region``, from HTTP Basic auth (else 401)."""
         credentials = request.credentials()
         if credentials is None:
             raise unauthorized()
@@ -107,12 +118,11 @@ class RequestPath:
         if ACCOUNT_SID.match(username):
             account = username
         else:
-            mapped = self.options.api_keys.get(username)
+            mapped = self.options.account_of_key(username, region)
             if mapped is None:
                 raise unauthorized()
             account = mapped
-        tokens = self.options.auth_tokens
-        if tokens is not None and tokens.get(username) != credentials.password:
+        if not self.options.secret_is_right(username, credentials.password, region):
             raise unauthorized()
         return account
 
@@ -122,6 +132,7 @@ class RequestPath:
         response: Response | None,
         operation: Operation | None,
         account: str | None,
+        region: str | None,
         fault: Fault | None,
     ) -> None:
         exchange = Exchange(
@@ -135,6 +146,7 @@ class RequestPath:
             operation=operation.name if operation else None,
             account_sid=account,
             response_headers=redact_headers(response.headers) if response else {},
+            region=region,
             request_body=request.body,
             response_body=response.body if response else b"",
             fault=fault,

@@ -175,8 +175,20 @@ class RequestSchema:
         param = self.params.get(name)
         if param is None:
             return f"Invalid request: {error.message}"
-        reason = param.schema.get("x-error") or _default_reason(error)
+        reason = _case_reason(param.schema, error.instance) or param.schema.get("x-error")
+        reason = reason or _default_reason(error)
         return f"Invalid value for parameter {name}: {reason}"
+
+
+def _case_reason(schema: Mapping[str, JSON], value: object) -> str | None:
+    """The message of the first ``x-error-cases`` entry whose pattern the value matches:
+    a refusal that names what the value got wrong, where one message would mislead."""
+    if not isinstance(value, str):
+        return None
+    for case in schema.get("x-error-cases", ()):
+        if ecma_regex(case["pattern"]).search(value):
+            return str(case["x-error"])
+    return None
 
 
 def _error_order(error: ValidationError) -> tuple[str, ...]:

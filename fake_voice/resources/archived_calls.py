@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from fake_voice.core.errors import bad_request, not_found
-from fake_voice.core.operations import Context, Implementation
+from fake_voice.core.operations import Check, Context, Implementation
 from fake_voice.core.wire import JSON
 from fake_voice.state.store import Store
 
@@ -34,12 +36,15 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
-def delete_archived_call(ctx: Context) -> JSON:
-    date = ctx.path_params["Date"]
-    if parse_date(date) is None:
+def check_date(params: Mapping[str, Any], path_params: Mapping[str, str]) -> None:
+    if parse_date(path_params["Date"]) is None:
         raise bad_request(
             "Invalid value for parameter Date: must be a calendar date in the form YYYY-MM-DD"
         )
+
+
+def delete_archived_call(ctx: Context) -> JSON:
+    date = ctx.path_params["Date"]
     archive = ctx.account.extras.get(ARCHIVED_CALLS, {})
     sids: list[str] = archive.get(date, [])
     sid = ctx.path_params["Sid"]
@@ -54,7 +59,7 @@ def delete_archived_call(ctx: Context) -> JSON:
 
 
 def add_archived_call(
-    store: Store, account_sid: str, date: dt.date | str, sid: str | None = None
+    store: Store, account_sid: str, region: str, date: dt.date | str, sid: str | None = None
 ) -> str:
     """Archive a call under ``date`` (a new CA SID unless ``sid`` is given); returns its SID."""
     day = date.isoformat() if isinstance(date, dt.date) else str(date)
@@ -63,7 +68,7 @@ def add_archived_call(
     if sid is not None and not _CALL_SID.match(sid):
         raise ValueError(f"{sid!r} is not a call SID ('CA' and 32 hexadecimal digits)")
     with store.lock:
-        account = store.account(account_sid)
+        account = store.account(account_sid, region)
         sids = account.extras.get(ARCHIVED_CALLS, {}).get(day, [])
         if sid in sids:
             raise ValueError(f"call {sid} is already archived under {day}")
@@ -73,3 +78,4 @@ def add_archived_call(
 
 
 OPERATIONS: dict[str, Implementation] = {"DeleteArchivedCall": delete_archived_call}
+CHECKS: dict[str, Check] = {"DeleteArchivedCall": check_date}

@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fake_voice.core.dialect import Listing
 from fake_voice.core.errors import TwilioError, bad_request, not_found
-from fake_voice.core.operations import Context, Implementation
+from fake_voice.core.operations import Check, Context, Implementation
 from fake_voice.core.wire import JSON
 from fake_voice.resources._countries import FOLDED_INTO, Country, by_iso_code, countries
 from fake_voice.state.store import Account, Store
@@ -197,6 +197,10 @@ def parse_update_request(text: str) -> list[tuple[str, dict[str, bool]]]:
     return [_parse_update(f"element {number}", item, seen) for number, item in enumerate(data)]
 
 
+def check_update_request(params: Mapping[str, Any], path_params: Mapping[str, str]) -> None:
+    parse_update_request(params["UpdateRequest"])
+
+
 def bulk_update(ctx: Context) -> JSON:
     text: str = ctx.params["UpdateRequest"]
     updates = parse_update_request(text)
@@ -207,7 +211,7 @@ def bulk_update(ctx: Context) -> JSON:
 
 
 def set_high_risk_prefixes(
-    store: Store, account_sid: str, iso_code: str, prefixes: Iterable[str]
+    store: Store, account_sid: str, region: str, iso_code: str, prefixes: Iterable[str]
 ) -> None:
     """Replace a country's high-risk special prefixes (an empty list clears them)."""
     found = by_iso_code().get(iso_code)
@@ -224,7 +228,7 @@ def set_high_risk_prefixes(
     if len(set(wanted)) != len(wanted):
         raise ValueError(f"the prefixes for {iso_code} repeat one: {wanted}")
     with store.lock:
-        extras = store.account(account_sid).extras
+        extras = store.account(account_sid, region).extras
         stored = extras.setdefault(PREFIXES, {})
         if wanted:
             stored[iso_code] = wanted
@@ -234,6 +238,9 @@ def set_high_risk_prefixes(
                 del extras[PREFIXES]
 
 
+CHECKS: dict[str, Check] = {
+    "CreateDialingPermissionsCountryBulkUpdate": check_update_request,
+}
 OPERATIONS: dict[str, Implementation] = {
     "ListDialingPermissionsCountry": list_countries,
     "FetchDialingPermissionsCountry": fetch_country,

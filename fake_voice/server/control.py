@@ -20,6 +20,7 @@ these paths are the fake's own). There is no authentication: the server is for l
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -31,6 +32,22 @@ from fake_voice.server.served import Served
 from fake_voice.state.store import StateError
 
 PREFIX = "/__fake_voice__"
+FAULT_KEYWORDS = (
+    "operation",
+    "method",
+    "path",
+    "sid",
+    "status",
+    "code",
+    "message",
+    "retry_after",
+    "error",
+    "times",
+    "optional",
+)
+"""What a fault set through the control API may name: the keywords of ``voice.fail()``."""
+DROPPED = "Fake-Voice-Requests-Dropped"
+"""Header of ``/requests``: how many older exchanges the server's ``--max-recorded`` dropped."""
 
 Endpoint = Callable[[Served, bytes], Response]
 
@@ -74,7 +91,8 @@ def _load(voice: Served, body: bytes) -> Response:
 
 def _requests(voice: Served, body: bytes) -> Response:
     """Every exchange the fake recorded, oldest first, with credentials redacted."""
-    return Response.json(200, [exchange_json(exchange) for exchange in list(voice.requests)])
+    listed = [exchange_json(exchange) for exchange in voice.requests]
+    return Response.json(200, listed, headers={DROPPED: str(voice.requests_dropped)})
 
 
 def _faults(voice: Served, body: bytes) -> Response:
@@ -90,6 +108,15 @@ def _fail(voice: Served, body: bytes) -> Response:
         return error_response(400, f"The body is not JSON: {error}")
     if not isinstance(keywords, dict):
         return error_response(400, "The body must be a JSON object of voice.fail() keywords")
+    unknown = sorted(str(key) for key in keywords if key not in FAULT_KEYWORDS)
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], FAULT_KEYWORDS, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        return error_response(
+            400,
+            f"The fault was refused: {unknown[0]!r} is not a fault keyword: {hint}the keywords "
+            f"are {', '.join(FAULT_KEYWORDS)}",
+        )
     try:
         fault = voice.fail(**keywords)
     except (TypeError, ValueError) as error:

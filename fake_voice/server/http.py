@@ -38,10 +38,12 @@ class Server:
         port: int = 0,
         *,
         timeout: float = DEFAULT_TIMEOUT,
+        region: str = "us1",
     ) -> None:
         self.voice = voice
         self.host = host
-        self._app = App(voice, stall=timeout)
+        self.region = region
+        self._app = App(voice, stall=timeout, region=region)
         self._server = _make_server(self._app, host, port, timeout)
         self.port: int = self._server.port
         self.url = f"http://{_url_host(host)}:{self.port}"

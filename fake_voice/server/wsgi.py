@@ -10,6 +10,7 @@ envelope, and writes one log line per request.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import socket
@@ -52,14 +53,15 @@ _PRINTABLE = "".join(map(chr, range(0x21, 0x7F)))
 _CONTROL_CHARS = str.maketrans({c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]})
 
 
-def transport_error(status: int, message: str) -> TwilioError:
+def transport_error(status: int, message: str, *, close: bool = False) -> TwilioError:
     """Twilio's envelope for what the HTTP layer refuses before any operation runs.
 
     Codes: 20413 for a body too large (Twilio's catalogue has it), otherwise 20001 for a
-    client error and 20500 for a server error.
+    client error and 20500 for a server error. ``close``: the answer closes the connection
+    (its body was not read to the end, so nothing after it can be framed).
     """
     code = 20413 if status == 413 else 20001 if status < 500 else 20500
-    return TwilioError(status, code, message)
+    return TwilioError(status, code, message, headers={"Connection": "close"} if close else None)
 
 
 class _Dropped(ConnectionError):
@@ -72,11 +74,13 @@ class App:
 
     ``stall`` is how long an injected timeout holds the connection before dropping it: the
     server's idle timeout, longer than a client that is meant to time out will wait.
-    ``stopping`` ends every stall at once: the server sets it when it stops.
+    ``stopping`` ends every stall at once: the server sets it when it stops. ``region`` is
+    where requests act whose Host header names no Voice region (the server's own address).
     """
 
-    def __init__(self, voice: Served, stall: float = 10.0) -> None:
+    def __init__(self, voice: Served, stall: float = 10.0, region: str = "us1") -> None:
         self.voice = voice
+        self.region = region
         self.control = ControlAPI(voice)
         self.stall = stall
         self.stopping = threading.Event()
@@ -99,7 +103,7 @@ class App:
             body = _body(environ, TWILIO_BODY_LIMIT)
             request = _request(environ, body)
             # Faults set on the handle run inside the core, so they apply here as well.
-            return self.voice.answer(request)
+            return self.voice.answer(request, region=self.region)
         except TwilioError as error:  # refused before the core saw it: the path's dialect
             return dialects.for_path(str(environ.get("PATH_INFO") or "/")).error_response(error)
         except TransportFault as fault:
@@ -128,8 +132,11 @@ class App:
 
 def _body(environ: WSGIEnvironment, limit: int) -> bytes:
     too_large = transport_error(
-        413, f"Request Entity Too Large: a request body may be at most {limit} bytes"
+        413, f"Request Entity Too Large: a request body may be at most {limit} bytes", close=True
     )
+    declared = str(environ.get("CONTENT_LENGTH") or "")
+    if declared.isdigit() and int(declared) > limit:  # refused before a byte of it is read
+        raise too_large
     try:
         # One byte over the limit: Werkzeug's stream stops quietly at its maximum, so a
         # chunked body that reaches it would otherwise pass cut short.
@@ -140,9 +147,11 @@ def _body(environ: WSGIEnvironment, limit: int) -> bytes:
         # Werkzeug's stream raises this for a body cut short, a malformed chunk and a stall.
         if isinstance(error.__context__, TimeoutError):
             raise transport_error(
-                408, "Request Timeout: the request body stopped arriving"
+                408, "Request Timeout: the request body stopped arriving", close=True
             ) from None
-        raise transport_error(400, "The request body ended early or is malformed") from None
+        raise transport_error(
+            400, "The request body ended early or is malformed", close=True
+        ) from None
     if len(body) > limit:
         raise too_large
     return body
@@ -187,15 +196,35 @@ class _Connection(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
     _started = 0.0
 
+    def setup(self) -> None:
+        super().setup()
+        # Reads go through a deadline: the request line and headers must arrive within the
+        # idle timeout however slowly they trickle in (one byte at a time resets no clock).
+        self._deadline = _Deadline(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self._deadline)
+
     def handle_one_request(self) -> None:
         self._started = time.perf_counter()
+        self._deadline.start()
         super().handle_one_request()
 
     def parse_request(self) -> bool:
-        if not super().parse_request():
+        try:
+            parsed = super().parse_request()
+        except TimeoutError:
+            self.send_error(
+                408, f"Request Timeout: the headers must arrive within {self.timeout:g} seconds"
+            )
+            return False
+        self._deadline.stop()
+        if not parsed:
             return False
         if self.request_version == "HTTP/0.9":  # it has no status line to carry an error
             self.send_error(400, "HTTP/0.9 requests are not supported")
+            return False
+        problem = _framing_problem(self.headers.get_all("Content-Length") or [], self.headers)
+        if problem:
+            self.send_error(400, problem)
             return False
         return True
 
@@ -255,6 +284,53 @@ class _Connection(WSGIRequestHandler):
         else:
             reason = "closed the connection"
         log.info("%s: the client %s", self.client_address[0], reason)
+
+
+_DIGITS = re.compile(r"[0-9]{1,18}")
+
+
+def _framing_problem(lengths: list[str], headers: Any) -> str | None:
+    """Why the body's framing is invalid (RFC 9112, section 6.3), or None if it is not."""
+    if not lengths:
+        return None
+    shown = ", ".join(repr(value) for value in lengths)
+    if len(lengths) > 1 or not _DIGITS.fullmatch(lengths[0].strip()):
+        return (
+            f"Invalid Content-Length {shown}: send one Content-Length header holding the "
+            "body's size as a whole number of bytes"
+        )
+    if headers.get("Transfer-Encoding") is not None:
+        return "A request may not carry both Content-Length and Transfer-Encoding: send one of them"
+    return None
+
+
+class _Deadline(io.RawIOBase):
+    """A connection's reads, each waiting at most the idle timeout, and while a deadline is
+    set (from the start of a request until its headers are in) no later than it."""
+
+    def __init__(self, connection: socket.socket, idle: float | None) -> None:
+        self._connection = connection
+        self._idle = idle
+        self._until: float | None = None
+
+    def start(self) -> None:
+        self._until = None if self._idle is None else time.monotonic() + self._idle
+
+    def stop(self) -> None:
+        self._until = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        wait = self._idle
+        if self._until is not None:
+            left = self._until - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request line and headers came too slowly")
+            wait = left if wait is None else min(wait, left)
+        self._connection.settimeout(wait)
+        return self._connection.recv_into(buffer)
 
 
 def connection_class(timeout: float) -> type[WSGIRequestHandler]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 
 
@@ -14,36 +15,46 @@ class Clock:
     """The fake's time: real UTC time by default; it can be frozen, set and moved on.
 
     Real time is read through ``datetime.now``, so freezegun and time-machine move it too.
+    Thread-safe: concurrent ``advance()`` calls add up, none is lost.
     """
 
     def __init__(self) -> None:
         self._frozen: datetime | None = None
         self._offset = timedelta()
+        self._lock = threading.Lock()
 
     def now(self) -> datetime:
-        moment = self._frozen or datetime.now(timezone.utc)
-        return (moment + self._offset).replace(microsecond=0)
+        with self._lock:
+            frozen, offset = self._frozen, self._offset
+        moment = frozen or datetime.now(timezone.utc)
+        return (moment + offset).replace(microsecond=0)
 
     def freeze(self, at: datetime | None = None) -> None:
         """Stop the clock, at ``at`` (UTC if naive) or at the current fake time."""
-        self._frozen = _utc(at) if at is not None else self.now()
-        self._offset = timedelta()
+        moment = _utc(at) if at is not None else self.now()
+        with self._lock:
+            self._frozen = moment
+            self._offset = timedelta()
 
     def set(self, at: datetime) -> None:
         """Jump to ``at``; a frozen clock stays frozen there, a running one runs on from it."""
-        if self._frozen is not None:
-            self._frozen = _utc(at)
-            self._offset = timedelta()
-        else:
-            self._offset = _utc(at) - datetime.now(timezone.utc)
+        with self._lock:
+            if self._frozen is not None:
+                self._frozen = _utc(at)
+                self._offset = timedelta()
+            else:
+                self._offset = _utc(at) - datetime.now(timezone.utc)
 
     def advance(self, seconds: float = 0, **delta: float) -> None:
         """Move time on by ``seconds`` (or ``timedelta`` keywords such as ``minutes=5``)."""
-        self._offset += timedelta(seconds=seconds, **delta)
+        step = timedelta(seconds=seconds, **delta)
+        with self._lock:
+            self._offset += step
 
     def unfreeze(self) -> None:
-        self._frozen = None
-        self._offset = timedelta()
+        with self._lock:
+            self._frozen = None
+            self._offset = timedelta()
 
 
 def _utc(moment: datetime) -> datetime:

@@ -28,6 +28,12 @@ class SidFactory:
                 self._issued.add(sid)
                 return sid
 
+    def new_unrecorded(self, prefix: str) -> str:
+        """A SID drawn like the others but not remembered: for request IDs, one per answer,
+        which would otherwise grow a long-lived server's memory without bound (128 random
+        bits do not repeat in practice, and a repeated request ID would harm nothing)."""
+        return f"{prefix}{self._random.getrandbits(128):032x}"
+
     def reserve(self, sids: Iterable[str]) -> None:
         """Never draw these (SIDs a loaded state already uses)."""
         self._issued.update(sids)

@@ -1,8 +1,15 @@
-"""Per-account state behind one lock: accounts, their collections of records, and extras."""
+"""State per region and account behind one lock: accounts, their records, and extras.
+
+As on Twilio, each region holds its own accounts' data: the same account SID in US1 and in
+AU1 is two accounts here, sharing nothing. An export keeps US1's accounts at the top level,
+keyed by account SID (the form a fake without regions wrote), and every other region's under
+``"regions"``: ``{"AC...": {...}, "regions": {"au1": {"AC...": {...}}}}``.
+"""
 
 from __future__ import annotations
 
 import copy
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
@@ -69,11 +76,18 @@ class _Ordered(Sequence[tuple[str, int, Record]]):
         return self._entry(self._sids[index])
 
 
-class Account:
-    """Everything one Twilio account owns in the fake."""
+US1 = "us1"
+"""The region of requests that name none (``voice.twilio.com``)."""
+REGION = re.compile(r"[a-z][a-z0-9]{1,15}\Z")
+"""A region's name as hosts carry it (``us1``, ``ie1``, ``au1``)."""
 
-    def __init__(self, sid: str) -> None:
+
+class Account:
+    """Everything one Twilio account owns in one region of the fake."""
+
+    def __init__(self, sid: str, region: str = US1) -> None:
         self.sid = sid
+        self.region = region
         self._collections: dict[tuple[str, str], Collection] = {}
         self.extras: dict[str, Any] = {}
 
@@ -97,7 +111,7 @@ class Account:
         return {"collections": collections, "extras": copy.deepcopy(self.extras)}
 
     @classmethod
-    def load(cls, sid: str, data: object) -> Account:
+    def load(cls, sid: str, data: object, region: str = US1) -> Account:
         """An account rebuilt from what :meth:`export` wrote (a deep copy of ``data``).
 
         Raises :class:`StateError` naming the first thing wrong: a missing or unknown key,
@@ -105,7 +119,7 @@ class Account:
         ``sid`` (or one given twice, or whose ``account_sid`` names another account), or a
         value JSON cannot hold. Extras are taken as they are: their resources own their form.
         """
-        where = f"account {sid}"
+        where = f"account {sid}" + ("" if region == US1 else f" in {region}")
         if not isinstance(data, dict):
             raise StateError(f"{where} must be an object with collections and extras")
         unknown = sorted(str(key) for key in data if key not in ("collections", "extras"))
@@ -115,7 +129,7 @@ class Account:
         extras = data.get("extras", {})
         if not isinstance(collections, dict) or not isinstance(extras, dict):
             raise StateError(f"{where}: collections and extras must be objects")
-        account = cls(sid)
+        account = cls(sid, region)
         for name, records in collections.items():
             kind, slash, parent = name.partition("/")
             if not _is_name(kind) or (slash and not _is_name(parent)):
@@ -141,7 +155,7 @@ class Account:
 
 
 class Store:
-    """All accounts, the SID factory and the clock; callers hold ``lock`` around each operation."""
+    """Every region's accounts and the SID factory; callers hold ``lock`` around each operation."""
 
     def __init__(self, seed: int, clock: Clock) -> None:
         self.lock = threading.RLock()
@@ -149,12 +163,13 @@ class Store:
         self.sids = SidFactory(seed)
         self.encoded: dict[str, dict[str, tuple[Record, bytes]]] = {}
         """Rendered records by SID and host, with the record each was rendered from."""
-        self.accounts: dict[str, Account] = {}
+        self.accounts: dict[tuple[str, str], Account] = {}
+        """By (region, account SID)."""
 
-    def account(self, sid: str) -> Account:
-        found = self.accounts.get(sid)
+    def account(self, sid: str, region: str = US1) -> Account:
+        found = self.accounts.get((region, sid))
         if found is None:
-            found = self.accounts[sid] = Account(sid)
+            found = self.accounts[(region, sid)] = Account(sid, region)
         return found
 
     def reset(self) -> None:
@@ -163,12 +178,19 @@ class Store:
             self.encoded.clear()
 
     def export(self) -> dict[str, Any]:
-        """Every account that holds anything; one a refused request merely named is left out."""
+        """Every account that holds anything (one a refused request merely named is left
+        out): US1's by account SID, every other region's under ``"regions"``."""
         with self.lock:
-            exported = {sid: account.export() for sid, account in sorted(self.accounts.items())}
-        return {
-            sid: data for sid, data in exported.items() if data["collections"] or data["extras"]
-        }
+            exported = {key: account.export() for key, account in sorted(self.accounts.items())}
+        state: dict[str, Any] = {}
+        for (region, sid), data in exported.items():
+            if not (data["collections"] or data["extras"]):
+                continue
+            if region == US1:
+                state[sid] = data
+            else:
+                state.setdefault("regions", {}).setdefault(region, {})[sid] = data
+        return state
 
     def load(self, data: object) -> None:
         """Replace every account with those ``data`` holds, as :meth:`export` wrote them.
@@ -180,12 +202,10 @@ class Store:
         """
         if not isinstance(data, dict):
             raise StateError("state must be an object keyed by account SID")
-        accounts: dict[str, Account] = {}
+        accounts: dict[tuple[str, str], Account] = {}
         sids: dict[str, str] = {}
-        for sid, account_data in data.items():
-            if not (isinstance(sid, str) and ACCOUNT_SID.match(sid)):
-                raise StateError(f"{sid!r} is not an account SID (AC and 32 hexadecimal digits)")
-            account = accounts[sid] = Account.load(sid, account_data)
+        for region, sid, account_data in _entries(data):
+            account = accounts[(region, sid)] = Account.load(sid, account_data, region)
             for (kind, _parent), collection in account._collections.items():
                 for record_sid in collection.records:
                     if record_sid in sids:
@@ -199,6 +219,34 @@ class Store:
             self.encoded.clear()
             self.accounts.update(accounts)
             self.sids.reserve(sids)
+
+
+def _entries(data: dict[Any, Any]) -> list[tuple[str, str, object]]:
+    """(region, account SID, account data) for every account of an export."""
+    found: list[tuple[str, str, object]] = []
+    for key, value in data.items():
+        if key == "regions":
+            if not isinstance(value, dict):
+                raise StateError("regions must be an object keyed by region (au1, ie1...)")
+            for region, accounts in value.items():
+                if not (isinstance(region, str) and REGION.match(region)) or region == US1:
+                    raise StateError(
+                        f"{region!r} is not a region other than us1 (whose accounts stand "
+                        "at the top level)"
+                    )
+                if not isinstance(accounts, dict):
+                    raise StateError(f"regions.{region} must be an object keyed by account SID")
+                found += [(region, sid, account) for sid, account in _accounts(accounts)]
+        else:
+            found += [(US1, sid, account) for sid, account in _accounts({key: value})]
+    return found
+
+
+def _accounts(data: dict[Any, Any]) -> list[tuple[str, object]]:
+    for sid in data:
+        if not (isinstance(sid, str) and ACCOUNT_SID.match(sid)):
+            raise StateError(f"{sid!r} is not an account SID (AC and 32 hexadecimal digits)")
+    return list(data.items())
 
 
 class StateError(ValueError):

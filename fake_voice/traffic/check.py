@@ -62,7 +62,7 @@ def check(recorded: Recorded, extra_hosts: frozenset[str]) -> Outcome:
         return outcome
     method = recorded.method.upper()
     try:
-        operation, _ = router().match(method, outcome.path)
+        operation, path_params = router().match(method, outcome.path)
     except TwilioError as error:
         outcome.kind = "uncovered"
         allowed = error.headers.get("Allow")
@@ -76,12 +76,16 @@ def check(recorded: Recorded, extra_hosts: frozenset[str]) -> Outcome:
     # A recorded refusal shows Twilio rejecting the request, which agrees with a request
     # the schemas reject; only a request that the recording shows accepted must be valid.
     if recorded.status < 400:
-        outcome.findings += _request_findings(recorded, operation, outcome)
+        outcome.findings += _request_findings(recorded, operation, path_params, outcome)
     outcome.findings += _response_findings(recorded, operation)
     return outcome
 
 
-def _request_findings(recorded: Recorded, operation: Operation, outcome: Outcome) -> list[Finding]:
+def _request_findings(
+    recorded: Recorded, operation: Operation, path_params: dict[str, str], outcome: Outcome
+) -> list[Finding]:
+    """What the live fake would refuse in this request, in its words: the schema's faults
+    (all of them) and, if there are none, the operation's own stateless rule."""
     where = operation.dialect.where(operation.method)
     if operation.method not in ("GET", "DELETE") and recorded.request_body is None:
         outcome.request_unchecked = True
@@ -95,7 +99,7 @@ def _request_findings(recorded: Recorded, operation: Operation, outcome: Outcome
     except TwilioError as error:
         return [Finding("request", "", error.message, "format", "")]
     request_schema = operation.request
-    return [
+    findings = [
         Finding(
             part="request",
             pointer=_pointer([violation.param] if violation.param else []),
@@ -105,6 +109,14 @@ def _request_findings(recorded: Recorded, operation: Operation, outcome: Outcome
         )
         for violation in schemas.request_violations(request_schema, given, where)
     ]
+    if not findings and operation.check is not None:
+        values, _ = request_schema.gather(given, where)
+        try:
+            operation.check(values, path_params)
+        except TwilioError as error:
+            rule = f"operations#/{operation.name}/check"
+            findings.append(Finding("request", "", error.message, "check", rule))
+    return findings
 
 
 def _response_findings(recorded: Recorded, operation: Operation) -> list[Finding]:

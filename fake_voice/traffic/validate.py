@@ -42,16 +42,20 @@ def validate(
     for given in [paths] if isinstance(paths, (str, os.PathLike)) else paths:
         root = Path(given)
         if root.is_dir():
+            recordings = 0
             for found in _walk(root):
                 if found.name.lower().endswith(_SUFFIXES):
                     files.append(_validate_file(found, extra))
+                    recordings += 1
                 else:
                     ignored.append(str(found))
+            if not recordings:  # a wrong path must not pass a CI step silently
+                suffixes = ", ".join(_SUFFIXES)
+                files.append(_unreadable(root, f"holds no recording (no {suffixes} file)"))
         elif root.exists():
             files.append(_validate_file(root, extra))
         else:
-            error = ReadError(str(root), None, "does not exist")
-            files.append(FileReport(str(root), None, errors=(error,)))
+            files.append(_unreadable(root, "does not exist (check the path)"))
     return Report(tuple(files), tuple(ignored), strict)
 
 
@@ -61,6 +65,10 @@ def assert_valid(*paths: PathArg, hosts: Iterable[str] = (), strict: bool = Fals
     if not report.ok:
         raise AssertionError("recorded traffic does not match schemas/\n" + report.text())
     return report
+
+
+def _unreadable(path: Path, reason: str) -> FileReport:
+    return FileReport(str(path), None, errors=(ReadError(str(path), None, reason),))
 
 
 def _walk(root: Path) -> list[Path]:
