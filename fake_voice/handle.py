@@ -37,7 +37,7 @@ from fake_voice.intercept import registry
 from fake_voice.resources import archived_calls, dialing_permissions
 from fake_voice.state import snapshot
 from fake_voice.state.clock import Clock
-from fake_voice.state.store import US1, StateError
+from fake_voice.state.store import US1, StateError, Store
 
 if TYPE_CHECKING:
     import os
@@ -437,8 +437,7 @@ class FakeVoice:
         exchanges, faults and the clock are kept.
         """
         data = snapshot.read(state)
-        _verify(self.options, data)
-        self._core.store.load(data)
+        self._core.store.adopt(_verified(self.options, data))
 
     def serve(
         self, host: str = "127.0.0.1", port: int = 0, *, timeout: float = 10.0, region: str = US1
@@ -457,8 +456,9 @@ class FakeVoice:
         return Server(self, host, port, timeout=timeout, region=region)
 
 
-def _verify(options: Options, data: object) -> None:
-    """StateError unless every record of ``data`` loads and renders by the fake's rules.
+def _verified(options: Options, data: object) -> Store:
+    """A store holding ``data``, once every record loads and renders by the fake's rules
+    (else StateError, and nothing else changed).
 
     A trial fake loads the data and fetches each record at its ``url``, so a record must be
     one its resource can find and render by its schema (a Target under a missing policy, a
@@ -469,31 +469,40 @@ def _verify(options: Options, data: object) -> None:
     trial.store.load(data)
     extras = validator("state/extras.json")
     for (region, account_sid), account in sorted(trial.store.accounts.items()):
-        exported = account.export()
         named = f"account {account_sid}" + ("" if region == US1 else f" in {region}")
-        error = next(iter(extras.iter_errors(exported["extras"])), None)
+        error = next(iter(extras.iter_errors(account.extras)), None)
         if error is not None:
             pointer = "/".join(str(part) for part in error.absolute_path)
             raise StateError(f"{named}: extras/{pointer}: {error.message}")
-        for name, records in exported["collections"].items():
-            for index, record in enumerate(records):
-                _fetch(trial, account_sid, region, f"{named}: {name}[{index}]", record)
+        base = voice_base(region)
+        for (kind, parent), collection in account.collections():
+            name = f"{kind}/{parent}" if parent else kind
+            for index, record in enumerate(collection):
+                where = f"{named}: {name}[{index}]"
+                _fetch(trial, account_sid, region, base, where, record)
+    return trial.store
 
 
 def _fetch(
-    trial: RequestPath, account_sid: str, region: str, where: str, record: dict[str, Any]
+    trial: RequestPath,
+    account_sid: str,
+    region: str,
+    base: str,
+    where: str,
+    record: dict[str, Any],
 ) -> None:
+    """Fetch ``record`` at its ``url`` as the fake's fetch operation would, minus HTTP."""
     url = record.get("url")
     if not isinstance(url, str) or not url.startswith("/v1/") or "?" in url:
         raise StateError(f"{where} needs a url: the /v1/... path it is fetched at")
     try:
-        request = Request("GET", voice_base(region) + url, {})
-        response = trial.answer(request, as_account=account_sid)
+        operation, path_params = trial.router.match("GET", url)
+        trial.operate(operation, path_params, {}, account_sid, region, base, url)
+    except TwilioError as error:
+        raise StateError(f"{where} cannot be fetched at {url}: {error.message}") from None
     except SchemaViolation as violation:
         raise StateError(
             f"{where} does not render by its schema at {violation.pointer}: {violation.reason}"
         ) from None
-    if response.status != 200:
-        raise StateError(f"{where} cannot be fetched at {url}: {response.data['message']}")
-    if response.data.get("sid") != record["sid"]:
+    if path_params.get("Sid") != record["sid"]:
         raise StateError(f"{where} has the sid {record['sid']} but its url names another")

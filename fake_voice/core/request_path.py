@@ -8,6 +8,7 @@ of the request's API version; the store changes only when the operation itself s
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from fake_voice.core import dialects
@@ -77,18 +78,9 @@ class RequestPath:
             params = dialect.parse(given, operation.request, method)
             if operation.check is not None:
                 operation.check(params, path_params)
-            with self.store.lock:
-                context = Context(
-                    store=self.store,
-                    options=self.options,
-                    account=self.store.account(account, acted_in),
-                    operation=operation,
-                    path_params=path_params,
-                    params=params,
-                    base_url=request.base_url,
-                    path=request.path,
-                )
-                body = operation.implementation(context)
+            body = self.operate(
+                operation, path_params, params, account, acted_in, request.base_url, request.path
+            )
             response = _respond(operation, body, self.options.self_check)
         except TwilioError as error:
             response = dialect.error_response(error)
@@ -108,6 +100,31 @@ class RequestPath:
         if as_account is None:
             self._record(request, response, operation, account, acted_in, fault)
         return response
+
+    def operate(
+        self,
+        operation: Operation,
+        path_params: Mapping[str, str],
+        params: dict[str, Any],
+        account: str,
+        region: str,
+        base_url: str,
+        path: str,
+    ) -> Any:
+        """Run an operation on the store, under its lock: the body its implementation
+        returns (data, ``Encoded``, a ``Page``, or None), or the ``TwilioError`` it raises."""
+        with self.store.lock:
+            context = Context(
+                store=self.store,
+                options=self.options,
+                account=self.store.account(account, region),
+                operation=operation,
+                path_params=path_params,
+                params=params,
+                base_url=base_url,
+                path=path,
+            )
+            return operation.implementation(context)
 
     def _authenticate(self, request: Request, region: str) -> str:
         """The account a request acts for in ``region``, from HTTP Basic auth (else 401)."""

@@ -138,6 +138,7 @@ class Kind:
                 collection.in_order(),
                 collection.positions.get,
                 lambda record: self.encoded(ctx, record),
+                rank=collection.rank,
             )
         )
 
@@ -153,7 +154,7 @@ class Kind:
         collection, record = self.find(ctx)
         for cascade in self.on_delete:
             cascade(ctx, record)
-        del collection.records[record["sid"]]
+        collection.remove(record["sid"])
         ctx.store.encoded.pop(record["sid"], None)
         return None
 

@@ -55,7 +55,7 @@ def delete_referrers(kind_key: str, field: str) -> Cascade:
     def delete(ctx: Context, deleted: Record) -> None:
         collection = ctx.account.collection(kind_key)
         for sid in [r["sid"] for r in collection if r.get(field) == deleted["sid"]]:
-            del collection.records[sid]
+            collection.remove(sid)
             ctx.store.encoded.pop(sid, None)
 
     return delete

@@ -9,6 +9,7 @@ keyed by account SID (the form a fake without regions wrote), and every other re
 from __future__ import annotations
 
 import copy
+import json
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -24,19 +25,37 @@ class Collection:
     """The records of one resource kind under one parent, in creation order.
 
     ``positions`` keeps the place of every SID ever stored here, deleted ones included, so a
-    page token naming a since-deleted record still positions the next page.
+    page token naming a since-deleted record still positions the next page. Which places
+    still hold a record is kept in a Fenwick tree, so a page anywhere in a collection of any
+    size costs O(log n) plus its own records, never a copy of the collection.
     """
 
     def __init__(self) -> None:
         self.records: dict[str, Record] = {}
         self.positions: dict[str, int] = {}
-        self._next = 0
+        self._order: list[str] = []  # SIDs by place, deleted ones too
+        self._live = _Live()
 
     def add(self, record: Record) -> None:
         sid = record["sid"]
         self.records[sid] = record
-        self.positions[sid] = self._next
-        self._next += 1
+        self.positions[sid] = len(self._order)
+        self._live.add(len(self._order))
+        self._order.append(sid)
+
+    def extend(self, records: list[Record]) -> None:
+        """Add records in order at once (a loaded state): one O(n) build of the tree."""
+        start = len(self._order)
+        for offset, record in enumerate(records):
+            sid = record["sid"]
+            self.records[sid] = record
+            self.positions[sid] = start + offset
+            self._order.append(sid)
+        self._live.extend(start, len(records))
+
+    def remove(self, sid: str) -> None:
+        del self.records[sid]
+        self._live.remove(self.positions[sid])
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self.records.values())
@@ -45,22 +64,92 @@ class Collection:
         """``(sid, place, record)`` in creation order, built lazily, as pages want them."""
         return _Ordered(self)
 
+    def rank(self, place: int) -> int:
+        """How many records stand before ``place`` (their index in :meth:`in_order`)."""
+        return self._live.rank(place)
+
     def __len__(self) -> int:
         return len(self.records)
 
 
+class _Live:
+    """Which places hold a record: a Fenwick tree over 0/1 flags that grows as places do."""
+
+    def __init__(self) -> None:
+        self._flags = bytearray()
+        self._tree = [0]  # 1-based; _tree[i] sums the flags of (i - lowbit(i), i]
+
+    def add(self, place: int) -> None:
+        while place >= len(self._tree) - 1:
+            self._grow()
+        self._flags[place] = 1
+        self._update(place, 1)
+
+    def remove(self, place: int) -> None:
+        self._flags[place] = 0
+        self._update(place, -1)
+
+    def extend(self, start: int, count: int) -> None:
+        """Mark ``count`` places from ``start`` live, with one O(n) build of the tree."""
+        size = max(16, len(self._tree) - 1)
+        while size < start + count:
+            size *= 2
+        self._flags.extend(bytes(size - len(self._flags)))
+        self._flags[start : start + count] = b"\x01" * count
+        self._rebuild(size)
+
+    def is_live(self, place: int) -> bool:
+        return place < len(self._flags) and self._flags[place] == 1
+
+    def rank(self, place: int) -> int:
+        """The number of live places below ``place``."""
+        index, total = min(place, len(self._tree) - 1), 0
+        tree = self._tree
+        while index > 0:
+            total += tree[index]
+            index &= index - 1
+        return total
+
+    def select(self, rank: int) -> int:
+        """The place of the live place with ``rank`` live places below it."""
+        tree, index, step = self._tree, 0, 1 << (len(self._tree) - 1).bit_length()
+        while step:
+            above = index + step
+            if above < len(tree) and tree[above] <= rank:
+                index = above
+                rank -= tree[above]
+            step >>= 1
+        return index  # the 1-based tree's index is the 0-based place that follows
+
+    def _update(self, place: int, delta: int) -> None:
+        tree, index = self._tree, place + 1
+        while index < len(tree):
+            tree[index] += delta
+            index += index & -index
+
+    def _grow(self) -> None:
+        self._rebuild(max(16, 2 * (len(self._tree) - 1)))
+
+    def _rebuild(self, size: int) -> None:
+        self._flags.extend(bytes(size - len(self._flags)))
+        tree = [0, *self._flags]
+        for index in range(1, size + 1):  # the O(n) build, amortized over the doubling
+            parent = index + (index & -index)
+            if parent <= size:
+                tree[parent] += tree[index]
+        self._tree = tree
+
+
 class _Ordered(Sequence[tuple[str, int, Record]]):
-    """A read-only view of a collection that builds only the entries a page asks for."""
+    """A read-only view of a collection's records in order: it builds only the entries a
+    page asks for, finding the first of them in O(log n)."""
 
     def __init__(self, collection: Collection) -> None:
         self._collection = collection
-        self._sids = list(collection.records)  # a C-speed copy of the keys, not of records
+        self._length = len(collection.records)
 
     def __len__(self) -> int:
-        return len(self._sids)
-
-    def _entry(self, sid: str) -> tuple[str, int, Record]:
-        return sid, self._collection.positions[sid], self._collection.records[sid]
+        return self._length
 
     @overload
     def __getitem__(self, index: int) -> tuple[str, int, Record]: ...
@@ -72,8 +161,30 @@ class _Ordered(Sequence[tuple[str, int, Record]]):
         self, index: int | slice
     ) -> tuple[str, int, Record] | Sequence[tuple[str, int, Record]]:
         if isinstance(index, slice):
-            return [self._entry(sid) for sid in self._sids[index]]
-        return self._entry(self._sids[index])
+            start, stop, step = index.indices(self._length)
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            return self._run(start, stop - start)
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        return self._run(index, 1)[0]
+
+    def _run(self, start: int, count: int) -> list[tuple[str, int, Record]]:
+        """``count`` entries from the one at ``start``: walk places, skipping deleted ones."""
+        collection = self._collection
+        live, order, records = collection._live, collection._order, collection.records
+        found: list[tuple[str, int, Record]] = []
+        if count <= 0:
+            return found
+        place = live.select(start)
+        while len(found) < count and place < len(order):
+            if live.is_live(place):
+                sid = order[place]
+                found.append((sid, place, records[sid]))
+            place += 1
+        return found
 
 
 US1 = "us1"
@@ -98,7 +209,12 @@ class Account:
             found = self._collections[key] = Collection()
         return found
 
+    def collections(self) -> list[tuple[tuple[str, str], Collection]]:
+        """Every ``((kind, parent), collection)`` that holds a record, by kind and parent."""
+        return sorted((item for item in self._collections.items() if len(item[1])), key=_key)
+
     def drop(self, kind: str, parent: str) -> None:
+        """Forget a whole collection (a parent deleted with everything under it)."""
         self._collections.pop((kind, parent), None)
 
     def export(self) -> dict[str, Any]:
@@ -111,8 +227,9 @@ class Account:
         return {"collections": collections, "extras": copy.deepcopy(self.extras)}
 
     @classmethod
-    def load(cls, sid: str, data: object, region: str = US1) -> Account:
-        """An account rebuilt from what :meth:`export` wrote (a deep copy of ``data``).
+    def load(cls, sid: str, data: object, region: str = US1, *, copied: bool = False) -> Account:
+        """An account rebuilt from what :meth:`export` wrote (a deep copy of ``data``, unless
+        ``copied`` says it is already a private copy made only of what JSON holds).
 
         Raises :class:`StateError` naming the first thing wrong: a missing or unknown key,
         a collection name that is not ``kind`` or ``kind/parent``, a record without a
@@ -138,19 +255,26 @@ class Account:
                 )
             if not isinstance(records, list):
                 raise StateError(f"{where}: {name} must be a list of records")
-            collection = account.collection(kind, parent)
+            kept: list[Record] = []
+            seen: set[str] = set()
             for index, record in enumerate(records):
                 here = f"{where}: {name}[{index}]"
                 if not isinstance(record, dict) or not isinstance(record.get("sid"), str):
                     raise StateError(f"{here} must be an object with a string sid")
-                if record["sid"] in collection.records:
+                if record["sid"] in seen:
                     raise StateError(f"{here} repeats the sid {record['sid']}")
+                seen.add(record["sid"])
                 if record.get("account_sid", sid) != sid:
                     raise StateError(f"{here} belongs to account {record['account_sid']}")
-                _check_json(here, record)
-                collection.add(copy.deepcopy(record))
-        _check_json(f"{where}: extras", extras)
-        account.extras = copy.deepcopy(extras)
+                if not copied:
+                    _check_json(here, record)
+                    record = copy.deepcopy(record)
+                kept.append(record)
+            account.collection(kind, parent).extend(kept)
+        if not copied:
+            _check_json(f"{where}: extras", extras)
+            extras = copy.deepcopy(extras)
+        account.extras = extras
         return account
 
 
@@ -202,10 +326,12 @@ class Store:
         """
         if not isinstance(data, dict):
             raise StateError("state must be an object keyed by account SID")
+        copied = _json_copy(data)
         accounts: dict[tuple[str, str], Account] = {}
         sids: dict[str, str] = {}
-        for region, sid, account_data in _entries(data):
-            account = accounts[(region, sid)] = Account.load(sid, account_data, region)
+        for region, sid, account_data in _entries(copied or data):
+            account = Account.load(sid, account_data, region, copied=copied is not None)
+            accounts[(region, sid)] = account
             for (kind, _parent), collection in account._collections.items():
                 for record_sid in collection.records:
                     if record_sid in sids:
@@ -219,6 +345,31 @@ class Store:
             self.encoded.clear()
             self.accounts.update(accounts)
             self.sids.reserve(sids)
+
+    def adopt(self, other: Store) -> None:
+        """Take over every account of ``other`` (a trial store that loaded and checked a
+        state) instead of loading the same state a second time. What the trial rendered is
+        left behind: it was rendered for no client's host."""
+        with self.lock, other.lock:
+            self.accounts = other.accounts
+            self.encoded = {}
+            self.sids.reserve(
+                sid
+                for account in other.accounts.values()
+                for collection in account._collections.values()
+                for sid in collection.records
+            )
+
+
+def _json_copy(data: dict[Any, Any]) -> dict[Any, Any] | None:
+    """A private copy of ``data`` made by JSON (in C, many times faster than ``deepcopy``),
+    or None if JSON cannot hold it; then the slow path names the value at fault. Keys JSON
+    writes as strings (numbers, booleans) come back as those strings, as from a state file."""
+    try:
+        copied: dict[Any, Any] = json.loads(json.dumps(data, allow_nan=False))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return copied
 
 
 def _entries(data: dict[Any, Any]) -> list[tuple[str, str, object]]:
@@ -279,3 +430,7 @@ def _check_json(where: str, value: object) -> None:
             _check_json(f"{where}.{key}", item)
         return
     raise StateError(f"{where} holds a {type(value).__name__}, which JSON cannot hold")
+
+
+def _key(item: tuple[tuple[str, str], Collection]) -> tuple[str, str]:
+    return item[0]

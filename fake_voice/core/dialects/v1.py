@@ -12,7 +12,6 @@ offset, so pages stay right while records are created or deleted between fetches
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,10 +22,6 @@ from fake_voice.core.wire import JSON, MultiDict, Request, Response
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
-
-
-def _place(item: tuple[str, int, Any]) -> int:
-    return item[1]
 
 
 def _page_size(request: ListRequest) -> int:
@@ -55,10 +50,10 @@ def _page(request: ListRequest, listing: Listing) -> Page:
         if anchor is None:
             raise TwilioError(400, 21481, "Invalid PageToken")
         if token[:2] == "PA":
-            start = bisect_right(items, anchor, key=_place)
+            start = listing.index_of(anchor + 1)
             end = start + size
         else:
-            end = bisect_left(items, anchor, key=_place)
+            end = listing.index_of(anchor)
             start = max(0, end - size)
     chosen = items[start:end]
 
