@@ -18,10 +18,13 @@ class SidFactory:
     """
 
     def __init__(self, seed: int) -> None:
-        self._random = random.Random(seed)
-        self._issued: set[str] = set()
+        self._seed = seed
+        self._random: random.Random | None = None  # seeded on the first draw: most fakes
+        self._issued: set[str] = set()  # of a test suite never draw one
 
     def new(self, prefix: str) -> str:
+        if self._random is None:
+            self._random = random.Random(self._seed)
         while True:
             sid = f"{prefix}{self._random.getrandbits(128):032x}"
             if sid not in self._issued:
