@@ -30,6 +30,7 @@ from fake_voice.core.hosts import NOT_TWILIO_URL, TWILIO_URL, HostRefused
 from fake_voice.core.wire import HTTP_METHODS, Request, Response
 
 Answer = Callable[[Request], Response]
+Callback = Callable[[PreparedRequest], tuple[int, dict[str, str], bytes]]
 # What responses patches, named so that every start finds it cheaply: from 3.11 on,
 # unittest.mock resolves a dotted name by importing each part in turn (a failing import of
 # "requests.adapters.HTTPAdapter" on every start), and the "module:object" form skips that.
@@ -38,7 +39,6 @@ _TARGET = (
     if sys.version_info >= (3, 11)
     else "requests.adapters.HTTPAdapter.send"
 )
-Callback = Callable[[PreparedRequest], tuple[int, dict[str, str], bytes]]
 
 
 def install(answer: Answer) -> Callable[[], None]:

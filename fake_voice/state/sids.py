@@ -19,8 +19,9 @@ class SidFactory:
 
     def __init__(self, seed: int) -> None:
         self._seed = seed
-        self._random: random.Random | None = None  # seeded on the first draw: most fakes
-        self._issued: set[str] = set()  # of a test suite never draw one
+        # Seeded on the first draw: most fakes of a test suite never draw a SID.
+        self._random: random.Random | None = None
+        self._issued: set[str] = set()
 
     def new(self, prefix: str) -> str:
         if self._random is None:
