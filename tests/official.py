@@ -33,10 +33,11 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from fake_voice.cli.coverage import (
+    V1_FILE,
     DescriptionError,
     Operation,
-    default_description_path,
     described_operations,
+    environment_description_path,
     read_description,
 )
 
@@ -246,7 +247,7 @@ def _load(path: Path) -> Description:
 
 def load() -> Description:
     """The official Voice v1 description; fails the calling test if it is not there."""
-    path = default_description_path()
+    path = environment_description_path() or Path(".cache") / "openapi" / V1_FILE
     try:
         return _load(path)
     except DescriptionError as error:

@@ -190,3 +190,41 @@ def test_an_unreadable_description_exits_2_and_says_how_to_get_one(
     assert "Run `make openapi` to fetch Twilio's description, or pass --openapi PATH." in (
         captured.err
     )
+
+
+def test_without_a_description_it_reads_the_index_shipped_for_v1_v2_and_v3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(ENV_DIR, raising=False)
+    main(["coverage", "--openapi", str(official.load().source)])
+    from_v1_file = capsys.readouterr().out.splitlines()
+
+    code = main(["coverage"])
+
+    out = capsys.readouterr().out.splitlines()
+    rows = [line for line in out if line.startswith("| ") and not line.startswith("| operationId")]
+    v1_rows = [line for line in from_v1_file if line.startswith("|")]
+    assert len(rows) == 53
+    assert out[: len(v1_rows)] == v1_rows  # v1 first, as the v1 description lists it
+    assert {row.split(" | ")[2].split("/")[1] for row in rows} == {"v1", "v2", "v3"}
+    covered = sum("**" not in row for row in rows)
+    assert out[len(rows) + 3] == (
+        f"{covered} of 53 operations of twilio_voice_v1.json, twilio_voice_v2.json, "
+        "twilio_voice_v3.json (npm @twilio/cli-core 9.0.0, the index shipped with fake_voice)"
+        " are routed."
+    )
+    assert code == (0 if covered == 53 else 1)
+
+
+def test_the_shipped_index_in_json_names_its_source(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(ENV_DIR, raising=False)
+
+    main(["coverage", "--format", "json"])
+
+    report = json.loads(capsys.readouterr().out)
+    assert report["total"] == 53
+    assert "npm @twilio/cli-core 9.0.0" in report["description"]
+    assert report["operations"][0]["operation_id"] == "DeleteArchivedCall"
+    assert report["operations"][-1]["path"] == "/v3/Transcriptions/{transcriptionId}"

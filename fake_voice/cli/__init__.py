@@ -8,6 +8,8 @@ import argparse
 import importlib
 from collections.abc import Sequence
 
+from fake_voice import __version__
+
 SUBCOMMANDS = ("coverage", "serve", "validate")
 
 
@@ -15,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fake-voice", description="A stateful fake of Twilio's Voice API."
     )
+    parser.add_argument("--version", action="version", version=f"fake-voice {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in SUBCOMMANDS:
         module = importlib.import_module(f"{__name__}.{name}")

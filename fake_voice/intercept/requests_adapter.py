@@ -16,6 +16,7 @@ replaced it since is it put back.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -30,17 +31,19 @@ from fake_voice.core.wire import HTTP_METHODS, Request, Response
 
 Answer = Callable[[Request], Response]
 Callback = Callable[[PreparedRequest], tuple[int, dict[str, str], bytes]]
+# What responses patches, named so that every start finds it cheaply: from 3.11 on,
+# unittest.mock resolves a dotted name by importing each part in turn (a failing import of
+# "requests.adapters.HTTPAdapter" on every start), and the "module:object" form skips that.
+_TARGET = (
+    "requests.adapters:HTTPAdapter.send"
+    if sys.version_info >= (3, 11)
+    else "requests.adapters.HTTPAdapter.send"
+)
 
 
 def install(answer: Answer) -> Callable[[], None]:
     """Start intercepting; returns what stops it."""
-    callback = _callback(answer)
-    interceptor = responses.RequestsMock(
-        assert_all_requests_are_fired=False, real_adapter_send=HTTPAdapter.send
-    )
-    interceptor.add_passthru(NOT_TWILIO_URL)
-    for method in HTTP_METHODS:
-        interceptor.add_callback(method, TWILIO_URL, callback=callback, content_type=None)
+    interceptor, callback = _interceptor(answer)
     interceptor.start()
     original_find_match = responses.RequestsMock._find_match
 
@@ -58,10 +61,33 @@ def install(answer: Answer) -> Callable[[], None]:
 
     def uninstall() -> None:
         interceptor.stop(allow_assert=False)
+        interceptor.calls.reset()  # the fake keeps its own record; this one would only grow
         if responses.RequestsMock.__dict__["_find_match"] is find_match_or_fake:
             responses.RequestsMock._find_match = original_find_match  # type: ignore[method-assign]
 
     return uninstall
+
+
+# The last mock built, with what it was built for: registering its routes costs more than
+# the rest of a fake's start, so it is started again while nothing it depends on changed.
+_built: list[tuple[Answer, Any, responses.RequestsMock, Callback]] = []
+
+
+def _interceptor(answer: Answer) -> tuple[responses.RequestsMock, Callback]:
+    """The mock that routes Twilio hosts to ``answer`` and every other host to what handles
+    ``requests`` now."""
+    real_send = HTTPAdapter.send
+    if _built and _built[0][0] is answer and _built[0][1] is real_send:
+        return _built[0][2], _built[0][3]
+    callback = _callback(answer)
+    interceptor = responses.RequestsMock(
+        assert_all_requests_are_fired=False, real_adapter_send=real_send, target=_TARGET
+    )
+    interceptor.add_passthru(NOT_TWILIO_URL)
+    for method in HTTP_METHODS:
+        interceptor.add_callback(method, TWILIO_URL, callback=callback, content_type=None)
+    _built[:] = [(answer, real_send, interceptor, callback)]
+    return interceptor, callback
 
 
 def _callback(answer: Answer) -> Callback:

@@ -18,10 +18,14 @@ class SidFactory:
     """
 
     def __init__(self, seed: int) -> None:
-        self._random = random.Random(seed)
+        self._seed = seed
+        # Seeded on the first draw: most fakes of a test suite never draw a SID.
+        self._random: random.Random | None = None
         self._issued: set[str] = set()
 
     def new(self, prefix: str) -> str:
+        if self._random is None:
+            self._random = random.Random(self._seed)
         while True:
             sid = f"{prefix}{self._random.getrandbits(128):032x}"
             if sid not in self._issued:

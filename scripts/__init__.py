@@ -1,0 +1,1 @@
+"""Scripts that generate the data files shipped in the package (run with ``python -m``)."""
