@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.demo-installed
 CLI_CORE := 9.0.0
 OPENAPI := .cache/openapi/twilio_voice_v1.json
-# Wheels of the package's dependencies (and pytest), for tests/test_install.py, which
+# Wheels of the package's dependencies, for tests/test_install.py, which
 # installs the built wheel into a fresh environment offline.
 WHEELS := .cache/wheels/.downloaded
 
@@ -87,9 +87,9 @@ $(OPENAPI):
 wheels: $(WHEELS)
 
 $(WHEELS): pyproject.toml $(STAMP)
-	@echo "downloading the wheels of fake_voice's dependencies and pytest into .cache/wheels/"
+	@echo "downloading the wheels of fake_voice's dependencies into .cache/wheels/"
 	rm -rf .cache/wheels
-	$(BIN)/python -m pip wheel --quiet --no-build-isolation --wheel-dir .cache/wheels . pytest
+	$(BIN)/python -m pip wheel --quiet --no-build-isolation --wheel-dir .cache/wheels .
 	rm -f .cache/wheels/fake_voice-*.whl
 	touch $@
 

@@ -23,11 +23,14 @@ class SidFactory:
         self._random: random.Random | None = None
         self._issued: set[str] = set()
 
-    def new(self, prefix: str) -> str:
+    def _draw(self) -> int:
         if self._random is None:
             self._random = random.Random(self._seed)
+        return self._random.getrandbits(128)
+
+    def new(self, prefix: str) -> str:
         while True:
-            sid = f"{prefix}{self._random.getrandbits(128):032x}"
+            sid = f"{prefix}{self._draw():032x}"
             if sid not in self._issued:
                 self._issued.add(sid)
                 return sid
@@ -36,7 +39,7 @@ class SidFactory:
         """A SID drawn like the others but not remembered: for request IDs, one per answer,
         which would otherwise grow a long-lived server's memory without bound (128 random
         bits do not repeat in practice, and a repeated request ID would harm nothing)."""
-        return f"{prefix}{self._random.getrandbits(128):032x}"
+        return f"{prefix}{self._draw():032x}"
 
     def reserve(self, sids: Iterable[str]) -> None:
         """Never draw these (SIDs a loaded state already uses)."""
