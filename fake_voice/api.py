@@ -61,10 +61,13 @@ def serve(
     port: int = 0,
     *,
     timeout: float = DEFAULT_TIMEOUT,
+    proxy: bool = False,
+    ca_dir: str | os.PathLike[str] | None = None,
     **options: Any,
 ) -> Server:
     """A new fake (``options`` as :func:`mock` takes them) served over HTTP.
 
-    ``port=0`` picks a free port; the fake is ``server.voice``.
+    ``port=0`` picks a free port; the fake is ``server.voice``. ``proxy`` and ``ca_dir``
+    are as ``FakeVoice.serve()`` takes them.
     """
-    return mock(**options).serve(host, port, timeout=timeout)
+    return mock(**options).serve(host, port, timeout=timeout, proxy=proxy, ca_dir=ca_dir)

@@ -419,17 +419,31 @@ class FakeVoice:
         _verify(self.options, data)
         self._core.store.load(data)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0, *, timeout: float = 10.0) -> Server:
+    def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        timeout: float = 10.0,
+        proxy: bool = False,
+        ca_dir: str | os.PathLike[str] | None = None,
+    ) -> Server:
         """Serve this fake over HTTP from a background thread; returns the running server.
 
         ``port=0`` picks a free port; ``server.url`` says where it listens. Requests to the
         server and to the in-process fake share one state. ``timeout`` is how long a
         connection may stall mid-request. Use it as ``with voice.serve() as server:`` or
-        call ``server.stop()``.
+        call ``server.stop()``. ``proxy=True`` makes it an HTTP proxy for Voice hosts too,
+        signing with the CA in ``ca_dir`` (see the README's proxy section).
         """
         from fake_voice.server.http import Server
 
-        return Server(self, host, port, timeout=timeout)
+        if not proxy:
+            return Server(self, host, port, timeout=timeout)
+        from fake_voice.server.proxy import certificate_authority
+
+        authority = certificate_authority(ca_dir)
+        return Server(self, host, port, timeout=timeout, proxy=authority)
 
 
 def _verify(options: Options, data: object) -> None:
