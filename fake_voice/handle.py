@@ -232,9 +232,10 @@ class FakeVoice:
         matcher = Matcher(operation=operation, **path_fields(path), **when)
         return Filter(matcher, form, query, status)
 
-    def reset(self) -> None:
-        """Forget every resource and every recorded exchange."""
-        self._core.reset()
+    def reset(self, account_sid: str | None = None) -> None:
+        """Forget every resource and every recorded exchange; with ``account_sid``, only that
+        account's (its records go back to what ``mock(state=...)`` gave it; faults stay)."""
+        self._core.reset(account_sid)
 
     def save_cassette(self, path: Any) -> None:
         """Write every recorded exchange to ``path`` (a str or os.PathLike) as a VCR.py cassette.
@@ -255,9 +256,10 @@ class FakeVoice:
 
         write_recording(self.requests, path)
 
-    def export_state(self) -> dict[str, Any]:
-        """A deep copy of every account's stored records, as JSON-ready data."""
-        return self._core.store.export()
+    def export_state(self, account_sid: str | None = None) -> dict[str, Any]:
+        """A deep copy of every account's stored records (or only ``account_sid``'s), as
+        JSON-ready data."""
+        return self._core.store.export(account_sid)
 
     # -- direct clients: the official client on this fake, without HTTP (see _direct.py) --
 
@@ -406,9 +408,12 @@ class FakeVoice:
 
     # -- state from elsewhere, and the fake over real HTTP -----------------------------
 
-    def load_state(self, state: Mapping[str, Any] | str | os.PathLike[str]) -> None:
+    def load_state(
+        self, state: Mapping[str, Any] | str | os.PathLike[str], account_sid: str | None = None
+    ) -> None:
         """Replace every account's records with ``state``, as ``export_state()`` returned it,
-        or with the JSON file at the path ``state`` names.
+        or with the JSON file at the path ``state`` names. With ``account_sid``, replace only
+        that account's (``state`` may hold no other; the others are kept).
 
         All or nothing: the state is checked first (its shape, and every record fetched and
         rendered by the fake's own rules on a trial copy), and a bad one raises
@@ -417,7 +422,7 @@ class FakeVoice:
         """
         data = snapshot.read(state)
         _verify(self.options, data)
-        self._core.store.load(data)
+        self._core.store.load(data, account_sid)
 
     def serve(
         self,

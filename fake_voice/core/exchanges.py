@@ -83,9 +83,13 @@ class ExchangeLog:
         with self._lock:
             self._exchanges.append(exchange)
 
-    def clear(self) -> None:
+    def clear(self, account_sid: str | None = None) -> None:
+        """Forget every exchange, or only those of ``account_sid``."""
         with self._lock:
-            self._exchanges.clear()
+            if account_sid is None:
+                self._exchanges.clear()
+            else:
+                self._exchanges = [e for e in self._exchanges if e.account_sid != account_sid]
 
     def snapshot(self) -> Exchanges:
         with self._lock:

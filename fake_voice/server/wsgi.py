@@ -119,7 +119,8 @@ class App:
         except TwilioError as error:
             return error_response(error.status, error.message)
         try:
-            return self.control.respond(method, path, body)
+            query = str(environ.get("QUERY_STRING") or "")
+            return self.control.respond(method, path, body, query)
         except Exception as error:
             shown = f"{method} {path}".translate(_CONTROL_CHARS)
             log.exception("fake_voice control API failed on %s", shown)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from fake_voice.state.clock import Clock
@@ -84,6 +84,10 @@ class Account:
             found = self._collections[key] = Collection()
         return found
 
+    def record_sids(self) -> Iterator[str]:
+        for collection in self._collections.values():
+            yield from collection.records
+
     def drop(self, kind: str, parent: str) -> None:
         self._collections.pop((kind, parent), None)
 
@@ -162,16 +166,22 @@ class Store:
             self.accounts.clear()
             self.encoded.clear()
 
-    def export(self) -> dict[str, Any]:
-        """Every account that holds anything; one a refused request merely named is left out."""
+    def export(self, account_sid: str | None = None) -> dict[str, Any]:
+        """Every account that holds anything (or only ``account_sid``, if it does); one a
+        refused request merely named is left out."""
         with self.lock:
-            exported = {sid: account.export() for sid, account in sorted(self.accounts.items())}
+            exported = {
+                sid: account.export()
+                for sid, account in sorted(self.accounts.items())
+                if account_sid is None or sid == account_sid
+            }
         return {
             sid: data for sid, data in exported.items() if data["collections"] or data["extras"]
         }
 
-    def load(self, data: object) -> None:
-        """Replace every account with those ``data`` holds, as :meth:`export` wrote them.
+    def load(self, data: object, account_sid: str | None = None) -> None:
+        """Replace every account with those ``data`` holds, as :meth:`export` wrote them;
+        with ``account_sid``, replace only that account (``data`` may hold no other).
 
         All or nothing: everything is checked before anything changes, so bad data raises
         :class:`StateError` and leaves the store as it was. A loaded SID is never drawn
@@ -180,25 +190,63 @@ class Store:
         """
         if not isinstance(data, dict):
             raise StateError("state must be an object keyed by account SID")
-        accounts: dict[str, Account] = {}
-        sids: dict[str, str] = {}
-        for sid, account_data in data.items():
-            if not (isinstance(sid, str) and ACCOUNT_SID.match(sid)):
-                raise StateError(f"{sid!r} is not an account SID (AC and 32 hexadecimal digits)")
-            account = accounts[sid] = Account.load(sid, account_data)
-            for (kind, _parent), collection in account._collections.items():
-                for record_sid in collection.records:
-                    if record_sid in sids:
-                        raise StateError(
-                            f"account {sid}: sid {record_sid} in {kind} is already used "
-                            f"in account {sids[record_sid]}"
-                        )
-                    sids[record_sid] = sid
+        if account_sid is not None:
+            self._load_account(account_sid, data)
+            return
+        accounts, sids = _accounts(data, {})
         with self.lock:
             self.accounts.clear()
             self.encoded.clear()
             self.accounts.update(accounts)
             self.sids.reserve(sids)
+
+    def _load_account(self, account_sid: str, data: dict[Any, Any]) -> None:
+        others = sorted(str(sid) for sid in data if sid != account_sid)
+        if others:
+            raise StateError(
+                f"the state for account {account_sid} holds another account: {others[0]}"
+            )
+        with self.lock:
+            # A record SID must stay unique across the accounts kept.
+            taken = {
+                record_sid: sid
+                for sid, account in self.accounts.items()
+                if sid != account_sid
+                for record_sid in account.record_sids()
+            }
+            accounts, sids = _accounts(data, taken)
+            old = self.accounts.pop(account_sid, None)
+            for record_sid in old.record_sids() if old is not None else ():
+                self.encoded.pop(record_sid, None)
+            self.accounts.update(accounts)
+            self.sids.reserve(sids)
+
+    def reset_account(self, account_sid: str, initial: Mapping[str, Any] | None) -> None:
+        """Forget ``account_sid``'s records, back to its part of ``initial`` (as export wrote
+        it) if that holds it; every other account is kept."""
+        start = {} if initial is None or account_sid not in initial else initial
+        self._load_account(account_sid, {account_sid: start[account_sid]} if start else {})
+
+
+def _accounts(
+    data: dict[Any, Any], taken: dict[str, str]
+) -> tuple[dict[str, Account], dict[str, str]]:
+    """The accounts ``data`` holds, and which account each record SID belongs to; SIDs in
+    ``taken`` (kept from other accounts) may not appear again."""
+    accounts: dict[str, Account] = {}
+    sids: dict[str, str] = {}
+    for sid, account_data in data.items():
+        if not (isinstance(sid, str) and ACCOUNT_SID.match(sid)):
+            raise StateError(f"{sid!r} is not an account SID (AC and 32 hexadecimal digits)")
+        account = accounts[sid] = Account.load(sid, account_data)
+        for record_sid in account.record_sids():
+            owner = sids.get(record_sid) or taken.get(record_sid)
+            if owner is not None:
+                raise StateError(
+                    f"account {sid}: sid {record_sid} is already used in account {owner}"
+                )
+            sids[record_sid] = sid
+    return accounts, sids
 
 
 class StateError(ValueError):
