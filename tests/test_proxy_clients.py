@@ -25,21 +25,21 @@ TWILIO = Path(__file__).parent / "twilio_cli" / "node_modules" / ".bin" / "twili
 BASE = "https://voice.twilio.com/v1/ConnectionPolicies"
 
 
-def twilio_cli(server: Server, home: Path, *args: str) -> Any:
-    """Run ``twilio ARGS -o json`` with only the environment pointing it at the proxy."""
+def twilio_cli(server: Server, home: Path, *args: str, quiet: bool = True) -> Any:
+    """Run ``twilio ARGS -o json`` with only the environment pointing it at the proxy;
+    ``quiet`` keeps it from checking npm for a newer release and updating itself."""
     env = client_env(
         home,
         HTTPS_PROXY=server.url,
         NODE_EXTRA_CA_CERTS=str(server.ca_cert),
         TWILIO_ACCOUNT_SID=ACCOUNT_SID,
         TWILIO_AUTH_TOKEN="token",
-        # The tool checks npm for a newer release and may update itself: neither here.
-        TWILIO_SKIP_NEW_VERSION_CHECK="true",
-        TWILIO_DISABLE_AUTOUPDATE="true",
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_DATA_HOME=str(home / "data"),
         XDG_CACHE_HOME=str(home / "cache"),
     )
+    if quiet:
+        env.update(TWILIO_SKIP_NEW_VERSION_CHECK="true", TWILIO_DISABLE_AUTOUPDATE="true")
     done = subprocess.run(
         [str(TWILIO), *args, "-o", "json"],
         cwd=home,
@@ -126,6 +126,20 @@ def test_the_twilio_cli_manages_policies_and_targets_through_the_proxy(
     tunnels = [r.message for r in caplog.records if r.message.startswith("CONNECT ")]
     assert len(tunnels) == 10
     assert all(re.fullmatch(r"CONNECT voice\.twilio\.com:443 200 .*", t) for t in tunnels)
+
+
+def test_the_twilio_cli_succeeds_when_the_proxy_refuses_its_update_check(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "fake_voice.server")
+    with proxy(tmp_path / "ca", seed=1) as server:
+        server.voice.create("ConnectionPolicies", account_sid=ACCOUNT_SID, FriendlyName="Seeded")
+        listed = twilio_cli(server, tmp_path, "api:voice:v1:connection-policies:list", quiet=False)
+        exchanges = [(e.operation, e.url) for e in server.voice.requests]
+    assert [p["friendlyName"] for p in listed] == ["Seeded"]
+    assert exchanges == [("ListConnectionPolicy", BASE)]
+    refused = [r.message for r in caplog.records if " 403 " in r.message]
+    assert all(m.startswith("CONNECT registry.npmjs.org:443 403 ") for m in refused)
 
 
 PAGING = """
