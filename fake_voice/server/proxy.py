@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import ssl
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -96,6 +97,9 @@ class ProxyConnection(Connection):
             return
         self.send_response(200, "Connection established")
         self.end_headers()
+        # TLS writes each header and body as a record of its own: without this, Nagle's
+        # algorithm holds each small one back until the client acknowledges the last.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             tls = self.authority.context(host).wrap_socket(self.connection, server_side=True)
         except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
