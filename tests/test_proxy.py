@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from fake_voice.core.wire import basic_auth
 from fake_voice.server.certificates import CA_CERT, CA_KEY, CertificateAuthority
 from tests.conftest import ACCOUNT_SID
 from tests.proxied import connect, proxy, tls
@@ -271,3 +272,43 @@ def test_a_ca_dir_that_cannot_be_made_is_one_line_and_status_2(tmp_path: Path) -
     assert (status, out) == (2, "")
     assert err.startswith(f"fake-voice serve: cannot keep the proxy's CA in {tmp_path}/file/ca: ")
     assert len(err.splitlines()) == 1
+
+
+def read_answer(sock: ssl.SSLSocket) -> bytes:
+    answer = b""
+    while chunk := sock.recv(65536):  # the server closes after one answer
+        answer += chunk
+    return answer
+
+
+def test_a_tunnel_serves_the_host_its_connect_named_whatever_the_host_header_says(
+    tmp_path: Path,
+) -> None:
+    auth = basic_auth(ACCOUNT_SID, "token")
+    with (
+        proxy(tmp_path / "ca") as server,
+        tls(server, "voice.twilio.com:443", "voice.twilio.com") as s,
+    ):
+        s.sendall(
+            b"GET /v1/ConnectionPolicies HTTP/1.1\r\nHost: elsewhere.example.com\r\n"
+            + f"Authorization: {auth}\r\n\r\n".encode()
+        )
+        head, _, body = read_answer(s).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ")
+    assert json.loads(body)["meta"]["url"] == (
+        "https://voice.twilio.com/v1/ConnectionPolicies?PageSize=50&Page=0"
+    )
+
+
+def test_a_connect_inside_a_tunnel_is_refused(tmp_path: Path) -> None:
+    with (
+        proxy(tmp_path / "ca") as server,
+        tls(server, "voice.twilio.com:443", "voice.twilio.com") as s,
+    ):
+        s.sendall(b"CONNECT voice.twilio.com:443 HTTP/1.1\r\nHost: voice.twilio.com:443\r\n\r\n")
+        head, _, body = read_answer(s).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 403 Forbidden\r\n")
+    assert json.loads(body)["message"] == (
+        "fake_voice's proxy refused CONNECT voice.twilio.com:443 inside the tunnel to "
+        "voice.twilio.com: a tunnel serves only the host it was opened for."
+    )

@@ -91,7 +91,14 @@ class ProxyConnection(Connection):
 
     def do_CONNECT(self) -> None:
         self.close_connection = True
-        host = None if self.tunnel else connect_host(self.path)
+        if self.tunnel is not None:
+            message = (
+                f"fake_voice's proxy refused CONNECT {self.path} inside the tunnel to "
+                f"{self.tunnel}: a tunnel serves only the host it was opened for."
+            )
+            self._answer(error_response(403, message, {"Connection": "close"}))
+            return
+        host = connect_host(self.path)
         if host is None:
             self._answer(refusal("CONNECT", self.path))
             return
