@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check fake_voice tests benchmarks scripts
 	$(BIN)/mypy
 
-pytest: $(STAMP) $(OPENAPI) $(WHEELS) tests/node/node_modules/.installed
+pytest: $(STAMP) $(OPENAPI) $(WHEELS) tests/node/node_modules/.installed tests/twilio_cli/node_modules/.installed
 	@echo "make test: pytest, the whole suite (about a minute)"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -45,12 +45,17 @@ tests/node/node_modules/.installed: tests/node/package.json tests/node/package-l
 	cd tests/node && npm ci --silent --no-audit --no-fund
 	touch $@
 
+# Twilio's official command-line tool, which tests/test_proxy_clients.py drives through the proxy.
+tests/twilio_cli/node_modules/.installed: tests/twilio_cli/package.json tests/twilio_cli/package-lock.json
+	cd tests/twilio_cli && npm ci --silent --no-audit --no-fund
+	touch $@
+
 # The same suite on the oldest releases of responses and aiohttp that pyproject.toml admits
 # (the newest admitted ones are what .venv/ gets).
 OLDEST := .venv-oldest
 OLDEST_PINS := responses==0.25.0 aiohttp==3.8.4
 
-test-oldest: $(OLDEST)/.installed $(OPENAPI) $(WHEELS) tests/node/node_modules/.installed
+test-oldest: $(OLDEST)/.installed $(OPENAPI) $(WHEELS) tests/node/node_modules/.installed tests/twilio_cli/node_modules/.installed
 	@echo "pytest on $(OLDEST_PINS)"
 	$(OLDEST)/bin/python -m pytest $(PYTEST_ARGS)
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from fake_voice.core.schemas import SchemaViolation
     from fake_voice.core.wire import MultiDict
     from fake_voice.handle import FakeVoice
+    from fake_voice.plugin import worker_account_sid
     from fake_voice.server.http import Server
     from fake_voice.state.store import StateError
 
@@ -33,6 +34,7 @@ _WHERE = {
     "TwilioError": "fake_voice.core.errors",
     "mock": "fake_voice.api",
     "serve": "fake_voice.api",
+    "worker_account_sid": "fake_voice.plugin",
 }
 __all__ = [
     "Exchange",
@@ -46,6 +48,7 @@ __all__ = [
     "TwilioError",
     "mock",
     "serve",
+    "worker_account_sid",
 ]
 __version__ = "0.1.0"
 

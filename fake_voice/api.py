@@ -64,11 +64,15 @@ def serve(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     region: str = "us1",
+    proxy: bool = False,
+    ca_dir: str | os.PathLike[str] | None = None,
     **options: Any,
 ) -> Server:
     """A new fake (``options`` as :func:`mock` takes them) served over HTTP.
 
-    ``port=0`` picks a free port; the fake is ``server.voice``. ``region`` as
-    :meth:`FakeVoice.serve` takes it.
+    ``port=0`` picks a free port; the fake is ``server.voice``. ``region``, ``proxy`` and
+    ``ca_dir`` are as ``FakeVoice.serve()`` takes them.
     """
-    return mock(**options).serve(host, port, timeout=timeout, region=region)
+    return mock(**options).serve(
+        host, port, timeout=timeout, region=region, proxy=proxy, ca_dir=ca_dir
+    )

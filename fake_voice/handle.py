@@ -237,9 +237,10 @@ class FakeVoice:
         matcher = Matcher(operation=operation, **path_fields(path), **when)
         return Filter(matcher, form, query, status)
 
-    def reset(self) -> None:
-        """Forget every resource and every recorded exchange."""
-        self._core.reset()
+    def reset(self, account_sid: str | None = None) -> None:
+        """Forget every resource and every recorded exchange; with ``account_sid``, only that
+        account's (its records go back to what ``mock(state=...)`` gave it; faults stay)."""
+        self._core.reset(account_sid)
 
     def save_cassette(self, path: Any) -> None:
         """Write every recorded exchange to ``path`` (a str or os.PathLike) as a VCR.py cassette.
@@ -260,9 +261,10 @@ class FakeVoice:
 
         write_recording(self.requests, path)
 
-    def export_state(self) -> dict[str, Any]:
-        """A deep copy of every account's stored records, as JSON-ready data."""
-        return self._core.store.export()
+    def export_state(self, account_sid: str | None = None) -> dict[str, Any]:
+        """A deep copy of every account's stored records (or only ``account_sid``'s), as
+        JSON-ready data."""
+        return self._core.store.export(account_sid)
 
     # -- direct clients: the official client on this fake, without HTTP (see _direct.py) --
 
@@ -427,9 +429,12 @@ class FakeVoice:
 
     # -- state from elsewhere, and the fake over real HTTP -----------------------------
 
-    def load_state(self, state: Mapping[str, Any] | str | os.PathLike[str]) -> None:
+    def load_state(
+        self, state: Mapping[str, Any] | str | os.PathLike[str], account_sid: str | None = None
+    ) -> None:
         """Replace every account's records with ``state``, as ``export_state()`` returned it,
-        or with the JSON file at the path ``state`` names.
+        or with the JSON file at the path ``state`` names. With ``account_sid``, replace only
+        that account's (``state`` may hold no other; the others are kept).
 
         All or nothing: the state is checked first (its shape, and every record fetched and
         rendered by the fake's own rules on a trial copy), and a bad one raises
@@ -437,23 +442,41 @@ class FakeVoice:
         exchanges, faults and the clock are kept.
         """
         data = snapshot.read(state)
-        self._core.store.adopt(_verified(self.options, data))
+        verified = _verified(self.options, data)
+        if account_sid is None:
+            self._core.store.adopt(verified)
+        else:
+            self._core.store.load(data, account_sid)
 
     def serve(
-        self, host: str = "127.0.0.1", port: int = 0, *, timeout: float = 10.0, region: str = US1
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        timeout: float = 10.0,
+        region: str = US1,
+        proxy: bool = False,
+        ca_dir: str | os.PathLike[str] | None = None,
     ) -> Server:
         """Serve this fake over HTTP from a background thread; returns the running server.
 
         ``port=0`` picks a free port; ``server.url`` says where it listens. Requests to the
         server and to the in-process fake share one state. ``timeout`` is how long a
         connection may stall mid-request. Requests whose Host header names a Voice region
-        (``voice.au1.twilio.com``) act there; the rest act in ``region``. Use it as
-        ``with voice.serve() as server:`` or call ``server.stop()``.
+        (``voice.au1.twilio.com``) act there; the rest act in ``region``. ``proxy=True``
+        makes it an HTTP proxy for Voice hosts too, signing with the CA in ``ca_dir`` (see
+        the README's proxy section). Use it as ``with voice.serve() as server:`` or call
+        ``server.stop()``.
         """
         from fake_voice.server.http import Server
 
         voice_base(region)  # ValueError for a malformed region, before the port is bound
-        return Server(self, host, port, timeout=timeout, region=region)
+        if not proxy:
+            return Server(self, host, port, timeout=timeout, region=region)
+        from fake_voice.server.proxy import certificate_authority
+
+        authority = certificate_authority(ca_dir)
+        return Server(self, host, port, timeout=timeout, region=region, proxy=authority)
 
 
 def _verified(options: Options, data: object) -> Store:

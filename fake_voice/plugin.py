@@ -9,12 +9,20 @@ The marker takes the keyword arguments of ``fake_voice.mock()``. Every test gets
 fake, started before the test and stopped after it, so nothing leaks between tests. After
 a test that passed, a fault set with ``voice.fail()`` that did not fire fails the teardown.
 
+For a suite whose processes share one server (pytest-xdist workers, several machines), the
+``fake_voice_account_sid`` fixture gives each worker an account SID of its own, the same in
+every run: scope the control API to it with ``?account_sid=`` (see
+:func:`worker_account_sid`).
+
 pytest loads this module in every run of a project that installs fake_voice, so it imports
 only pytest: the fake itself is imported by the first test that asks for the fixture.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import socket
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING
 
@@ -77,3 +85,25 @@ def fake_voice(request: pytest.FixtureRequest) -> Iterator[FakeVoice]:
         voice.stop()
     if request.node.stash.get(_CALL_PASSED, False):
         voice._check_faults_at_end()
+
+
+def worker_account_sid(worker: str | None = None, namespace: str | None = None) -> str:
+    """A stable account SID of this pytest-xdist worker's own: ``AC`` and 32 hex digits.
+
+    ``worker`` defaults to the xdist worker id (``PYTEST_XDIST_WORKER``: ``gw0``, ``gw1``...;
+    ``master`` without xdist); ``namespace`` tells apart workers of the same id on different
+    machines or in different suites that share a server, and defaults to this machine's host
+    name. The same worker and namespace give the same SID in every run.
+    """
+    if worker is None:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "master")
+    if namespace is None:
+        namespace = socket.gethostname()
+    digest = hashlib.sha256(f"fake_voice\0{namespace}\0{worker}".encode()).hexdigest()
+    return "AC" + digest[:32]
+
+
+@pytest.fixture(scope="session")
+def fake_voice_account_sid() -> str:
+    """This worker's own account SID (:func:`worker_account_sid`), for a shared server."""
+    return worker_account_sid()

@@ -10,19 +10,23 @@ import os
 import subprocess
 from pathlib import Path
 
-from fake_voice import serve
+from fake_voice import Exchange, serve
 from tests.conftest import ACCOUNT_SID
 
 NODE_DIR = Path(__file__).parent / "node"
 
 
-def run_node(script: str, url: str) -> str:
+def run_node(script: str, url: str | None = None, **settings: str) -> str:
+    """Run ``script``; with ``url`` the client's Voice domain is pointed there, and
+    ``settings`` are further environment variables (a proxy's)."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in ("TWILIO_EDGE", "TWILIO_REGION", "HTTP_PROXY", "HTTPS_PROXY")
     }
-    env.update(FAKE_VOICE_URL=url, TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN="token")
+    env.update(TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN="token", **settings)
+    if url is not None:
+        env["FAKE_VOICE_URL"] = url
     done = subprocess.run(
         ["node", script], cwd=NODE_DIR, env=env, capture_output=True, text=True, timeout=120
     )
@@ -35,6 +39,23 @@ def test_the_node_client_manages_policies_and_targets_on_the_server() -> None:
     with serve(seed=1) as server:
         output = run_node("connection_policies.js", server.url)
         exchanges = list(server.voice.requests)
+    check_the_script(output, exchanges, server.url)
+
+
+def test_the_untouched_node_client_does_the_same_through_the_proxy(tmp_path: Path) -> None:
+    # Only the environment differs: twilio-node reads HTTP_PROXY alone (not HTTPS_PROXY).
+    with serve(seed=1, proxy=True, ca_dir=tmp_path) as server:
+        output = run_node(
+            "connection_policies.js",
+            HTTP_PROXY=server.url,
+            NODE_EXTRA_CA_CERTS=str(server.ca_cert),
+        )
+        exchanges = list(server.voice.requests)
+    check_the_script(output, exchanges, "https://voice.twilio.com")
+
+
+def check_the_script(output: str, exchanges: list[Exchange], base: str) -> None:
+    """connection_policies.js printed what it should, its URLs all on ``base``."""
     created = [e.json["sid"] for e in exchanges if e.operation == "CreateConnectionPolicy"]
     targets = [
         e.json["sid"]
@@ -43,7 +64,7 @@ def test_the_node_client_manages_policies_and_targets_on_the_server() -> None:
     ]
     primary, backup = created
     frankfurt, fallback = targets
-    policy_url = f"{server.url}/v1/ConnectionPolicies/{primary}"
+    policy_url = f"{base}/v1/ConnectionPolicies/{primary}"
     assert output.splitlines() == [
         f'created policy {primary} "Primary carrier"',
         f"url {policy_url}",
@@ -70,12 +91,12 @@ def test_the_node_client_manages_policies_and_targets_on_the_server() -> None:
         "was not found",
         f'remaining {backup} "Backup carrier"',
     ]
-    # The list of pageSize 1 followed next_page_url, and it led back to this server.
+    # The list of pageSize 1 followed next_page_url, and it led back to the fake.
     pages = [e.url for e in exchanges if e.operation == "ListConnectionPolicy"]
     assert pages == [
-        f"{server.url}/v1/ConnectionPolicies?PageSize=1",
-        f"{server.url}/v1/ConnectionPolicies?PageSize=1&Page=1&PageToken=PA{primary}",
-        f"{server.url}/v1/ConnectionPolicies?PageSize=20",  # list({ limit: 20 })
+        f"{base}/v1/ConnectionPolicies?PageSize=1",
+        f"{base}/v1/ConnectionPolicies?PageSize=1&Page=1&PageToken=PA{primary}",
+        f"{base}/v1/ConnectionPolicies?PageSize=20",  # list({ limit: 20 })
     ]
     # What the Node client sent is what Twilio's form expects: PascalCase, booleans as text.
     update = next(e for e in exchanges if e.operation == "UpdateConnectionPolicyTarget")

@@ -90,10 +90,15 @@ class ExchangeLog:
                 self.dropped += 1
             self._exchanges.append(exchange)
 
-    def clear(self) -> None:
+    def clear(self, account_sid: str | None = None) -> None:
+        """Forget every exchange, or only those of ``account_sid``."""
         with self._lock:
-            self._exchanges.clear()
-            self.dropped = 0
+            if account_sid is None:
+                self._exchanges.clear()
+                self.dropped = 0
+            else:
+                kept = [e for e in self._exchanges if e.account_sid != account_sid]
+                self._exchanges = deque(kept, maxlen=self._exchanges.maxlen)
 
     def snapshot(self) -> Exchanges:
         with self._lock:

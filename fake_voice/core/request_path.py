@@ -40,10 +40,16 @@ class RequestPath:
         self.log = ExchangeLog(options.max_recorded)
         self.faults = Faults()
 
-    def reset(self) -> None:
+    def reset(self, account_sid: str | None = None) -> None:
+        """Back to the world mock(state=...) started from, without exchanges or faults; with
+        ``account_sid``, only that account's records and exchanges (faults are kept)."""
         with self.store.lock:
+            if account_sid is not None:
+                self.store.reset_account(account_sid, self.options.state)
+                self.log.clear(account_sid)
+                return
             self.store.reset()
-            if self.options.state is not None:  # the world mock(state=...) started from
+            if self.options.state is not None:
                 self.store.load(self.options.state)
             self.log.clear()
             self.faults.clear()

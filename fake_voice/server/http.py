@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import socket
 import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from fake_voice.server import DEFAULT_HOST, DEFAULT_TIMEOUT
 from fake_voice.server.served import Served
 from fake_voice.server.wsgi import App, connection_class
+
+if TYPE_CHECKING:
+    from fake_voice.server.certificates import CertificateAuthority
 
 
 class Server:
@@ -29,6 +34,10 @@ class Server:
     ``url`` is where it listens (``http://127.0.0.1:54321``); ``voice`` is the fake it
     serves, the same handle tests inspect. Construction binds the port and starts serving;
     it raises ``OSError`` if it cannot listen (a port in use, an unknown host).
+
+    With ``proxy`` (a CA from ``server.proxy.certificate_authority``) it is also an HTTP
+    proxy for Voice hosts (see ``server.proxy``); ``ca_cert`` is then the path of the CA
+    certificate clients must trust, and None otherwise.
     """
 
     def __init__(
@@ -39,12 +48,20 @@ class Server:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         region: str = "us1",
+        proxy: CertificateAuthority | None = None,
     ) -> None:
         self.voice = voice
         self.host = host
         self.region = region
+        self.ca_cert: Path | None = None
+        connection = connection_class(timeout)
+        if proxy is not None:
+            from fake_voice.server.proxy import proxy_connection_class
+
+            connection = proxy_connection_class(timeout, proxy)
+            self.ca_cert = proxy.cert_path
         self._app = App(voice, stall=timeout, region=region)
-        self._server = _make_server(self._app, host, port, timeout)
+        self._server = _make_server(self._app, host, port, connection)
         self.port: int = self._server.port
         self.url = f"http://{_url_host(host)}:{self.port}"
         self._stopped = False
@@ -77,10 +94,13 @@ class Server:
 
     def __repr__(self) -> str:
         state = "stopped" if self._stopped else "serving"
-        return f"<fake_voice Server {self.url} {state}>"
+        kind = "proxy" if self.ca_cert else "Server"
+        return f"<fake_voice {kind} {self.url} {state}>"
 
 
-def _make_server(app: App, host: str, port: int, timeout: float) -> BaseWSGIServer:
+def _make_server(
+    app: App, host: str, port: int, connection: type[WSGIRequestHandler]
+) -> BaseWSGIServer:
     # Bind here rather than in Werkzeug: on a failed bind it prints and exits the process,
     # and a library must raise instead.
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -94,7 +114,7 @@ def _make_server(app: App, host: str, port: int, timeout: float) -> BaseWSGIServ
             port,
             app,
             threaded=True,
-            request_handler=connection_class(timeout),
+            request_handler=connection,
             fd=listener.fileno(),
         )
     finally:

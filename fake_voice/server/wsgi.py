@@ -123,7 +123,8 @@ class App:
         except TwilioError as error:
             return error_response(error.status, error.message)
         try:
-            return self.control.respond(method, path, body)
+            query = str(environ.get("QUERY_STRING") or "")
+            return self.control.respond(method, path, body, query)
         except Exception as error:
             shown = f"{method} {path}".translate(_CONTROL_CHARS)
             log.exception("fake_voice control API failed on %s", shown)
@@ -189,7 +190,7 @@ def _target(environ: WSGIEnvironment) -> str:
     return f"{path}?{query}" if query else path
 
 
-class _Connection(WSGIRequestHandler):
+class Connection(WSGIRequestHandler):
     """One client connection: Werkzeug's request handler, answering what never reaches the
     application in Twilio's envelope, and logging one line per request."""
 
@@ -259,11 +260,15 @@ class _Connection(WSGIRequestHandler):
         elapsed = (time.perf_counter() - self._started) * 1000
         command = getattr(self, "command", None)
         if command:
-            line = f"{command} {redact_url(getattr(self, 'path', ''))}"
+            line = f"{command} {redact_url(self.logged_target())}"
         else:
             words = str(getattr(self, "requestline", "")).split(" ")
             line = " ".join(map(redact_url, words)) or "(no request line)"
         log.info("%s %s %.1fms", line.translate(_CONTROL_CHARS), code, elapsed)
+
+    def logged_target(self) -> str:
+        """The request target as the log line shows it."""
+        return str(getattr(self, "path", ""))
 
     def log_error(self, format: str, *args: Any) -> None:
         log.info("%s: %s", self.client_address[0], (format % args).translate(_CONTROL_CHARS))
@@ -338,5 +343,5 @@ def connection_class(timeout: float) -> type[WSGIRequestHandler]:
     seconds."""
     return cast(
         "type[WSGIRequestHandler]",
-        type("FakeVoiceConnection", (_Connection,), {"timeout": timeout}),
+        type("FakeVoiceConnection", (Connection,), {"timeout": timeout}),
     )

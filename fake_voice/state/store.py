@@ -12,7 +12,7 @@ import copy
 import json
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from fake_voice.state.clock import Clock
@@ -213,6 +213,10 @@ class Account:
         """Every ``((kind, parent), collection)`` that holds a record, by kind and parent."""
         return sorted((item for item in self._collections.items() if len(item[1])), key=_key)
 
+    def record_sids(self) -> Iterator[str]:
+        for collection in self._collections.values():
+            yield from collection.records
+
     def drop(self, kind: str, parent: str) -> None:
         """Forget a whole collection (a parent deleted with everything under it)."""
         self._collections.pop((kind, parent), None)
@@ -301,11 +305,16 @@ class Store:
             self.accounts.clear()
             self.encoded.clear()
 
-    def export(self) -> dict[str, Any]:
-        """Every account that holds anything (one a refused request merely named is left
-        out): US1's by account SID, every other region's under ``"regions"``."""
+    def export(self, account_sid: str | None = None) -> dict[str, Any]:
+        """Every account that holds anything (or only ``account_sid``'s, in every region);
+        one a refused request merely named is left out. US1's accounts stand by account
+        SID, every other region's under ``"regions"``."""
         with self.lock:
-            exported = {key: account.export() for key, account in sorted(self.accounts.items())}
+            exported = {
+                key: account.export()
+                for key, account in sorted(self.accounts.items())
+                if account_sid is None or key[1] == account_sid
+            }
         state: dict[str, Any] = {}
         for (region, sid), data in exported.items():
             if not (data["collections"] or data["extras"]):
@@ -316,8 +325,9 @@ class Store:
                 state.setdefault("regions", {}).setdefault(region, {})[sid] = data
         return state
 
-    def load(self, data: object) -> None:
-        """Replace every account with those ``data`` holds, as :meth:`export` wrote them.
+    def load(self, data: object, account_sid: str | None = None) -> None:
+        """Replace every account with those ``data`` holds, as :meth:`export` wrote them;
+        with ``account_sid``, replace only that account (``data`` may hold no other).
 
         All or nothing: everything is checked before anything changes, so bad data raises
         :class:`StateError` and leaves the store as it was. A loaded SID is never drawn
@@ -326,20 +336,10 @@ class Store:
         """
         if not isinstance(data, dict):
             raise StateError("state must be an object keyed by account SID")
-        copied = _json_copy(data)
-        accounts: dict[tuple[str, str], Account] = {}
-        sids: dict[str, str] = {}
-        for region, sid, account_data in _entries(copied or data):
-            account = Account.load(sid, account_data, region, copied=copied is not None)
-            accounts[(region, sid)] = account
-            for (kind, _parent), collection in account._collections.items():
-                for record_sid in collection.records:
-                    if record_sid in sids:
-                        raise StateError(
-                            f"account {sid}: sid {record_sid} in {kind} is already used "
-                            f"in account {sids[record_sid]}"
-                        )
-                    sids[record_sid] = sid
+        if account_sid is not None:
+            self._load_account(account_sid, data)
+            return
+        accounts, sids = _accounts(data, {})
         with self.lock:
             self.accounts.clear()
             self.encoded.clear()
@@ -359,6 +359,66 @@ class Store:
                 for collection in account._collections.values()
                 for sid in collection.records
             )
+
+    def _load_account(self, account_sid: str, data: dict[Any, Any]) -> None:
+        """Replace ``account_sid``'s records in every region with what ``data`` holds (which
+        may name no other account); every other account is kept."""
+        others = sorted({sid for _, sid, _ in _entries(data) if sid != account_sid})
+        if others:
+            raise StateError(
+                f"the state for account {account_sid} holds another account: {others[0]}"
+            )
+        with self.lock:
+            # A record SID must stay unique across the accounts kept.
+            taken = {
+                record_sid: sid
+                for (_, sid), account in self.accounts.items()
+                if sid != account_sid
+                for record_sid in account.record_sids()
+            }
+            accounts, sids = _accounts(data, taken)
+            for key in [key for key in self.accounts if key[1] == account_sid]:
+                for record_sid in self.accounts.pop(key).record_sids():
+                    self.encoded.pop(record_sid, None)
+            self.accounts.update(accounts)
+            self.sids.reserve(sids)
+
+    def reset_account(self, account_sid: str, initial: Mapping[str, Any] | None) -> None:
+        """Forget ``account_sid``'s records, back to its part of ``initial`` (as export wrote
+        it) if that holds any; every other account is kept."""
+        self._load_account(account_sid, _part_of(initial or {}, account_sid))
+
+
+def _part_of(state: Mapping[str, Any], account_sid: str) -> dict[str, Any]:
+    """The part of an export that belongs to one account, in every region."""
+    part: dict[str, Any] = {}
+    if account_sid in state:
+        part[account_sid] = state[account_sid]
+    for region, accounts in state.get("regions", {}).items():
+        if account_sid in accounts:
+            part.setdefault("regions", {})[region] = {account_sid: accounts[account_sid]}
+    return part
+
+
+def _accounts(
+    data: dict[Any, Any], taken: dict[str, str]
+) -> tuple[dict[tuple[str, str], Account], dict[str, str]]:
+    """The accounts ``data`` holds by (region, SID), and which account each record SID
+    belongs to; SIDs in ``taken`` (kept from other accounts) may not appear again."""
+    copied = _json_copy(data)
+    accounts: dict[tuple[str, str], Account] = {}
+    sids: dict[str, str] = {}
+    for region, sid, account_data in _entries(copied or data):
+        account = Account.load(sid, account_data, region, copied=copied is not None)
+        accounts[(region, sid)] = account
+        for record_sid in account.record_sids():
+            owner = sids.get(record_sid) or taken.get(record_sid)
+            if owner is not None:
+                raise StateError(
+                    f"account {sid}: sid {record_sid} is already used in account {owner}"
+                )
+            sids[record_sid] = sid
+    return accounts, sids
 
 
 def _json_copy(data: dict[Any, Any]) -> dict[Any, Any] | None:
@@ -387,13 +447,13 @@ def _entries(data: dict[Any, Any]) -> list[tuple[str, str, object]]:
                     )
                 if not isinstance(accounts, dict):
                     raise StateError(f"regions.{region} must be an object keyed by account SID")
-                found += [(region, sid, account) for sid, account in _accounts(accounts)]
+                found += [(region, sid, account) for sid, account in _checked(accounts)]
         else:
-            found += [(US1, sid, account) for sid, account in _accounts({key: value})]
+            found += [(US1, sid, account) for sid, account in _checked({key: value})]
     return found
 
 
-def _accounts(data: dict[Any, Any]) -> list[tuple[str, object]]:
+def _checked(data: dict[Any, Any]) -> list[tuple[str, object]]:
     for sid in data:
         if not (isinstance(sid, str) and ACCOUNT_SID.match(sid)):
             raise StateError(f"{sid!r} is not an account SID (AC and 32 hexadecimal digits)")

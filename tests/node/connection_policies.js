@@ -1,13 +1,16 @@
 // Connection Policies and their Targets through Twilio's official Node client, written the
-// way Twilio's Node examples are. Only the transport differs: the client's Voice domain is
-// pointed at a fake-voice server (FAKE_VOICE_URL). tests/test_server_node.py runs this and
-// compares every printed line.
+// way Twilio's Node examples are. Only the transport differs: either the client's Voice
+// domain is pointed at a fake-voice server (FAKE_VOICE_URL), or the code is untouched and
+// the environment sends it through `fake-voice serve --proxy` (HTTP_PROXY and
+// NODE_EXTRA_CA_CERTS). tests/test_server_node.py runs this and compares every printed line.
 const twilio = require("twilio");
 
 const accountSid = process.env.TWILIO_ACCOUNT_SID;
 const authToken = process.env.TWILIO_AUTH_TOKEN;
 const client = twilio(accountSid, authToken);
-client.voice.baseUrl = process.env.FAKE_VOICE_URL;
+if (process.env.FAKE_VOICE_URL) {
+  client.voice.baseUrl = process.env.FAKE_VOICE_URL;
+}
 
 function show(record) {
   return `${record.sid} "${record.friendlyName}"`;
