@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from fake_voice.core.faults import Fault
     from fake_voice.core.options import Options
     from fake_voice.core.schemas import SchemaViolation
+    from fake_voice.core.unknown import UnknownParameterWarning
     from fake_voice.core.wire import MultiDict
     from fake_voice.handle import FakeVoice
     from fake_voice.server.http import Server
@@ -31,6 +32,7 @@ _WHERE = {
     "Server": "fake_voice.server.http",
     "StateError": "fake_voice.state.store",
     "TwilioError": "fake_voice.core.errors",
+    "UnknownParameterWarning": "fake_voice.core.unknown",
     "mock": "fake_voice.api",
     "serve": "fake_voice.api",
 }
@@ -44,6 +46,7 @@ __all__ = [
     "Server",
     "StateError",
     "TwilioError",
+    "UnknownParameterWarning",
     "mock",
     "serve",
 ]

@@ -29,6 +29,7 @@ def mock(
     now: datetime | None = None,
     assert_all_faults_fired: bool = True,
     state: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    unknown_parameters: Literal["ignore", "warn", "reject"] = "ignore",
 ) -> FakeVoice:
     """A new fake of voice.twilio.com, not yet started.
 
@@ -47,6 +48,7 @@ def mock(
             account_sid=account_sid,
             assert_all_faults_fired=assert_all_faults_fired,
             state=data,
+            unknown_parameters=unknown_parameters,
         )
     )
     if data is not None:

@@ -332,8 +332,10 @@ class FakeVoice:
 
         ``path`` is ``/v1/ConnectionPolicies`` or just ``ConnectionPolicies``; ``params`` take
         Twilio's names (``FriendlyName``) and Python values; a None value is not sent, as
-        the official client leaves it out. Returns the parsed body (None for 204) or raises
-        :class:`TwilioError` with Twilio's status, code and message.
+        the official client leaves it out; a parameter the operation does not take is
+        refused whatever ``unknown_parameters`` says (it is the test's own code). Returns
+        the parsed body (None for 204) or raises :class:`TwilioError` with Twilio's status,
+        code and message.
         """
         account = self._account(account_sid)
         url = DIRECT_BASE + v1_path(path)

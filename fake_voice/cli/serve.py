@@ -14,10 +14,13 @@ import logging
 import signal
 import sys
 import threading
+import warnings
 from pathlib import Path
 from types import FrameType
 
 from fake_voice.api import mock
+from fake_voice.cli.fake_options import add_unknown_parameters
+from fake_voice.core.unknown import UnknownParameterWarning
 from fake_voice.server import DEFAULT_HOST
 from fake_voice.server.http import Server
 from fake_voice.state.store import StateError
@@ -42,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="initial state: a JSON file as GET /__fake_voice__/export writes it",
     )
+    add_unknown_parameters(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,9 +86,11 @@ class _CannotStart(Exception):
 def _start(args: argparse.Namespace) -> Server:
     try:
         # As mock(state=...): the server starts in that state and a reset returns to it.
-        voice = mock(seed=args.seed, state=args.state)
+        voice = mock(seed=args.seed, state=args.state, unknown_parameters=args.unknown_parameters)
     except StateError as error:
         raise _CannotStart(f"cannot load the state: {error}") from None
+    if args.unknown_parameters == "warn":  # every one, not only the first of its kind
+        warnings.simplefilter("always", UnknownParameterWarning)
     if not 0 <= args.port <= 65535:
         raise _CannotStart(f"--port must be 0..65535, not {args.port}")
     try:

@@ -40,10 +40,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exchanges whose operation schemas/ do not describe fail the run",
     )
+    parser.add_argument(
+        "--unknown-parameters",
+        action="store_true",
+        help="parameters an operation does not take (typos, wrong case, a body of another "
+        "content type) are violations too",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    report = traffic.validate(args.paths, hosts=args.host, strict=args.strict)
+    report = traffic.validate(
+        args.paths,
+        hosts=args.host,
+        strict=args.strict,
+        unknown_parameters=args.unknown_parameters,
+    )
     if args.format == "json":
         print(json.dumps(report.as_json(), indent=2))
     else:

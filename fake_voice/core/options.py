@@ -37,6 +37,10 @@ class Options:
     assert_all_faults_fired: leaving the ``with`` block (or a test using the fixture)
         raises AssertionError if a fault set with ``voice.fail()`` fired fewer times than
         it was set for, unless that fault is ``optional``; False turns the check off.
+    unknown_parameters: what a parameter the operation does not take (a typo, a name in
+        the wrong case) or a body of another content type does: ``"ignore"`` it as Twilio
+        does (the default), ``"warn"`` with ``UnknownParameterWarning``, or ``"reject"``
+        with Twilio's 400 (code 20001) naming the closest known parameter.
     state: the accounts and records the fake starts with and ``reset()`` returns to, as
         ``export_state()`` returns them (``mock()`` also reads them from a JSON file).
     """
@@ -49,10 +53,13 @@ class Options:
     account_sid: str = DEFAULT_ACCOUNT_SID
     assert_all_faults_fired: bool = True
     state: Mapping[str, Any] | None = None
+    unknown_parameters: Literal["ignore", "warn", "reject"] = "ignore"
 
     def __post_init__(self) -> None:
         if self.page_size_over_limit not in ("cap", "reject"):
             raise ValueError("page_size_over_limit must be 'cap' or 'reject'")
+        if self.unknown_parameters not in ("ignore", "warn", "reject"):
+            raise ValueError("unknown_parameters must be 'ignore', 'warn' or 'reject'")
         for key, account in self.api_keys.items():
             if not (key.startswith("SK") and ACCOUNT_SID.match(account)):
                 raise ValueError(

@@ -17,6 +17,7 @@ from fake_voice.core import schemas
 from fake_voice.core.errors import TwilioError
 from fake_voice.core.hosts import VOICE_HOST
 from fake_voice.core.operations import Operation
+from fake_voice.core.unknown import unknown_messages
 from fake_voice.core.wire import Request
 from fake_voice.resources import router
 from fake_voice.traffic.entries import Recorded
@@ -53,7 +54,8 @@ def is_voice_host(host: str, extra_hosts: Iterable[str]) -> bool:
     return bool(VOICE_HOST.match(host)) or host in extra_hosts
 
 
-def check(recorded: Recorded, extra_hosts: frozenset[str]) -> Outcome:
+def check(recorded: Recorded, extra_hosts: frozenset[str], unknown: bool = False) -> Outcome:
+    """Check one exchange; ``unknown`` also lists parameters its operation does not take."""
     parts = urlsplit(recorded.url)
     host = parts.netloc.rpartition("@")[2].lower()  # never the credentials before an @
     outcome = Outcome("checked", host, parts.path or "/")
@@ -76,12 +78,14 @@ def check(recorded: Recorded, extra_hosts: frozenset[str]) -> Outcome:
     # A recorded refusal shows Twilio rejecting the request, which agrees with a request
     # the schemas reject; only a request that the recording shows accepted must be valid.
     if recorded.status < 400:
-        outcome.findings += _request_findings(recorded, operation, outcome)
+        outcome.findings += _request_findings(recorded, operation, outcome, unknown)
     outcome.findings += _response_findings(recorded, operation)
     return outcome
 
 
-def _request_findings(recorded: Recorded, operation: Operation, outcome: Outcome) -> list[Finding]:
+def _request_findings(
+    recorded: Recorded, operation: Operation, outcome: Outcome, unknown: bool
+) -> list[Finding]:
     where = operation.dialect.where(operation.method)
     if operation.method not in ("GET", "DELETE") and recorded.request_body is None:
         outcome.request_unchecked = True
@@ -95,7 +99,17 @@ def _request_findings(recorded: Recorded, operation: Operation, outcome: Outcome
     except TwilioError as error:
         return [Finding("request", "", error.message, "format", "")]
     request_schema = operation.request
-    return [
+    extra: list[Finding] = []
+    if unknown:
+        schema_at = request_schema.name + "#"
+        found = unknown_messages(
+            request, operation.dialect, operation.method, operation.name, request_schema, given
+        )
+        extra = [
+            Finding("request", _pointer([name] if name else []), message, "unknown", schema_at)
+            for name, message in found
+        ]
+    return extra + [
         Finding(
             part="request",
             pointer=_pointer([violation.param] if violation.param else []),

@@ -31,7 +31,8 @@ class Violation:
     """JSON pointer into the request parameters or the response body ("" = all of it)."""
     message: str
     keyword: str
-    """The rule that failed: a JSON Schema keyword, or status, json, empty, repeated."""
+    """The rule that failed: a JSON Schema keyword, or status, json, empty, repeated,
+    unknown (only with ``unknown_parameters``)."""
     schema: str
     """Where the rule is written, e.g. ``common.json#/$defs/date_time/pattern``."""
 

@@ -29,12 +29,15 @@ def validate(
     *,
     hosts: Iterable[str] = (),
     strict: bool = False,
+    unknown_parameters: bool = False,
 ) -> Report:
     """Validate every recording in ``paths`` (files, or folders searched recursively).
 
     ``hosts`` names more hosts (``127.0.0.1:8080``) to treat as Twilio Voice, for traffic
     recorded against a proxy or a local server. With ``strict``, exchanges whose operation
-    ``schemas/`` do not describe count as violations of the run (exit status 1).
+    ``schemas/`` do not describe count as violations of the run (exit status 1). With
+    ``unknown_parameters``, a parameter an accepted request sent that its operation does not
+    take (or a body of another content type) is a violation too (keyword ``unknown``).
     """
     extra = frozenset(host.lower() for host in hosts)
     files: list[FileReport] = []
@@ -44,20 +47,25 @@ def validate(
         if root.is_dir():
             for found in _walk(root):
                 if found.name.lower().endswith(_SUFFIXES):
-                    files.append(_validate_file(found, extra))
+                    files.append(_validate_file(found, extra, unknown_parameters))
                 else:
                     ignored.append(str(found))
         elif root.exists():
-            files.append(_validate_file(root, extra))
+            files.append(_validate_file(root, extra, unknown_parameters))
         else:
             error = ReadError(str(root), None, "does not exist")
             files.append(FileReport(str(root), None, errors=(error,)))
     return Report(tuple(files), tuple(ignored), strict)
 
 
-def assert_valid(*paths: PathArg, hosts: Iterable[str] = (), strict: bool = False) -> Report:
+def assert_valid(
+    *paths: PathArg,
+    hosts: Iterable[str] = (),
+    strict: bool = False,
+    unknown_parameters: bool = False,
+) -> Report:
     """Raise AssertionError with the readable report unless every recording is valid."""
-    report = validate(paths, hosts=hosts, strict=strict)
+    report = validate(paths, hosts=hosts, strict=strict, unknown_parameters=unknown_parameters)
     if not report.ok:
         raise AssertionError("recorded traffic does not match schemas/\n" + report.text())
     return report
@@ -71,7 +79,7 @@ def _walk(root: Path) -> list[Path]:
     return found
 
 
-def _validate_file(path: Path, extra_hosts: frozenset[str]) -> FileReport:
+def _validate_file(path: Path, extra_hosts: frozenset[str], unknown: bool) -> FileReport:
     name = str(path)
     try:
         recording = read(path)
@@ -82,7 +90,7 @@ def _validate_file(path: Path, extra_hosts: frozenset[str]) -> FileReport:
     uncovered: list[Uncovered] = []
     checked = valid = skipped = unchecked = 0
     for recorded in recording.exchanges:
-        outcome = check(recorded, extra_hosts)
+        outcome = check(recorded, extra_hosts, unknown)
         method = recorded.method.upper()
         path_shown = scrub(outcome.path, secrets)
         if outcome.kind == "skipped":
