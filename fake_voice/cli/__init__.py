@@ -8,7 +8,7 @@ import argparse
 import importlib
 from collections.abc import Sequence
 
-SUBCOMMANDS = ("coverage", "serve", "validate")
+SUBCOMMANDS = ("coverage", "replay", "serve", "validate")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,8 +1,11 @@
-"""Options of the fake that more than one subcommand takes (``serve``, ``replay``)."""
+"""Options that more than one subcommand takes: the fake's (``serve``, ``replay``) and
+those that name recordings (``validate``, ``replay``)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from typing import Any, Protocol
 
 from fake_voice.core.unknown import MODES
 
@@ -15,3 +18,39 @@ def add_unknown_parameters(parser: argparse.ArgumentParser) -> None:
         help="a parameter an operation does not take: ignore it as Twilio does (default), "
         "warn on standard error, or reject it with a 400 that names the closest known one",
     )
+
+
+def add_recording_arguments(parser: argparse.ArgumentParser) -> None:
+    """The recordings to read, the report's format, and more hosts to take as Voice."""
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="recordings, or folders searched recursively"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="a readable report (default) or JSON for machines",
+    )
+    parser.add_argument(
+        "--host",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="also treat this host as Twilio Voice (a proxy or local server); repeatable",
+    )
+
+
+class _Report(Protocol):
+    @property
+    def exit_status(self) -> int: ...
+    def text(self) -> str: ...
+    def as_json(self) -> dict[str, Any]: ...
+
+
+def show(report: _Report, format: str) -> int:
+    """Print ``report`` as ``--format`` asks; its exit status."""
+    if format == "json":
+        print(json.dumps(report.as_json(), indent=2))
+    else:
+        print(report.text(), end="")
+    return report.exit_status

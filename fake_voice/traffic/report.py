@@ -148,7 +148,7 @@ class Report:
 
     def summary(self) -> str:
         c = self.counts()
-        text = f"{_n(c['files'], 'file')}: {c['files_valid']} valid, "
+        text = f"{counted(c['files'], 'file')}: {c['files_valid']} valid, "
         text += f"{c['files_with_violations']} with violations, "
         if c["files_incomplete"]:
             text += f"{c['files_incomplete']} incomplete, "
@@ -156,13 +156,15 @@ class Report:
         if c["files_ignored"]:
             text += f", {c['files_ignored']} ignored"
         text += (
-            f"; {_n(c['checked'] + c['not_covered'], 'exchange')} with Twilio Voice: "
+            f"; {counted(c['checked'] + c['not_covered'], 'exchange')} with Twilio Voice: "
             f"{c['valid']} valid, {c['with_violations']} with violations, "
             f"{c['not_covered']} not covered; {c['skipped_other_hosts']} with other hosts "
-            f"skipped; {_n(c['violations'], 'violation')}"
+            f"skipped; {counted(c['violations'], 'violation')}"
         )
         if c["unreadable_entries"]:
-            text += f"; {_n(c['unreadable_entries'], 'unreadable entry', 'unreadable entries')}"
+            text += (
+                f"; {counted(c['unreadable_entries'], 'unreadable entry', 'unreadable entries')}"
+            )
         if c["requests_unchecked"]:
             text += (
                 f"; {c['requests_unchecked']} POST parameters not checked "
@@ -172,11 +174,7 @@ class Report:
 
     def text(self) -> str:
         """The readable report: each file, each fault under its exchange, then the summary."""
-        lines: list[str] = []
-        for report in self.files:
-            lines += _file_lines(report)
-        lines += ["", self.summary()]
-        return "\n".join(lines) + "\n"
+        return render([_file_lines(report) for report in self.files], self.summary())
 
     __str__ = text
 
@@ -210,7 +208,13 @@ def _without_file(item: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in item.items() if key != "file"}
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
+def render(files: list[list[str]], summary: str) -> str:
+    """A readable report: the lines of each file, a blank line, the summary."""
+    return "\n".join([*(line for lines in files for line in lines), "", summary]) + "\n"
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """``1 file``, ``2 files``, ``3 entries``."""
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
@@ -218,7 +222,7 @@ def _file_lines(report: FileReport) -> list[str]:
     whole = [e for e in report.errors if e.entry is None]
     if whole:
         return [f"{report.file} {e.message} (unreadable)" for e in whole]
-    entries = _n(report.entries, "entry", "entries")
+    entries = counted(report.entries, "entry", "entries")
     lines = [f"{report.file}: {report.format_name}, {entries}, {report.status}"]
     items: list[tuple[int, list[str]]] = []
     for error in report.errors:

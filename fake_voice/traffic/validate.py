@@ -6,22 +6,18 @@ Every exchange with voice.twilio.com (or a regional host such as voice.dublin.ie
 or a host passed in ``hosts``) is routed by the fake's own route table; its parameters,
 status and body are checked against ``schemas/``. Other hosts are counted and skipped.
 
-Folders are searched recursively for ``.yaml``, ``.yml``, ``.json``, ``.har`` and ``.gz``
-files (hidden ones left out); a file named on its own is read whatever its name.
+Folders are searched recursively (see ``traffic.files``).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from fake_voice.traffic.check import check
+from fake_voice.traffic.files import PathArg, find
 from fake_voice.traffic.read import Unreadable, read, scrub
 from fake_voice.traffic.report import FileReport, ReadError, Report, Uncovered, Violation
-
-PathArg = str | os.PathLike[str]
-_SUFFIXES = (".yaml", ".yml", ".json", ".har", ".gz")
 
 
 def validate(
@@ -40,21 +36,14 @@ def validate(
     take (or a body of another content type) is a violation too (keyword ``unknown``).
     """
     extra = frozenset(host.lower() for host in hosts)
+    found, ignored = find(paths)
     files: list[FileReport] = []
-    ignored: list[str] = []
-    for given in [paths] if isinstance(paths, (str, os.PathLike)) else paths:
-        root = Path(given)
-        if root.is_dir():
-            for found in _walk(root):
-                if found.name.lower().endswith(_SUFFIXES):
-                    files.append(_validate_file(found, extra, unknown_parameters))
-                else:
-                    ignored.append(str(found))
-        elif root.exists():
-            files.append(_validate_file(root, extra, unknown_parameters))
+    for path, exists in found:
+        if exists:
+            files.append(_validate_file(path, extra, unknown_parameters))
         else:
-            error = ReadError(str(root), None, "does not exist")
-            files.append(FileReport(str(root), None, errors=(error,)))
+            error = ReadError(str(path), None, "does not exist")
+            files.append(FileReport(str(path), None, errors=(error,)))
     return Report(tuple(files), tuple(ignored), strict)
 
 
@@ -69,14 +58,6 @@ def assert_valid(
     if not report.ok:
         raise AssertionError("recorded traffic does not match schemas/\n" + report.text())
     return report
-
-
-def _walk(root: Path) -> list[Path]:
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(folder, name) for name in sorted(names) if not name.startswith(".")]
-    return found
 
 
 def _validate_file(path: Path, extra_hosts: frozenset[str], unknown: bool) -> FileReport:
