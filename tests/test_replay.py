@@ -145,7 +145,7 @@ def test_each_corruption_is_reported_exactly_once(
             (FETCH_TARGET, "body", "/region", '"us1"', "missing"),
             (FETCH_TARGET, "body", "/sid", '"NE' + "f" * 32 + '"', fake_sid(report)),
             (FETCH_TARGET, "body", "/weight", "missing", "7"),
-            (FIRST_PAGE, "body", "/connection_policies", "0 items", "1 items"),
+            (FIRST_PAGE, "body", "/connection_policies", "0 items", "1 item"),
             (REFUSED_TARGET, "code", "/code", "21000", "20001"),
             (MISSING_POLICY, "status", "", "400", "404"),
         ]

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from fake_voice.traffic.report import counted
+
 SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}(?![0-9a-f])")
 _DATE = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"  # ISO 8601, in any of its forms
@@ -141,7 +143,7 @@ def _walk(mapping: Pairs, pointer: str, recorded: Any, fake: Any, found: list[Di
         return
     if isinstance(recorded, list) and isinstance(fake, list):
         if len(recorded) != len(fake):
-            shown = (f"{len(recorded)} items", f"{len(fake)} items")
+            shown = (counted(len(recorded), "item"), counted(len(fake), "item"))
             found.append(Difference("body", pointer, *shown))
         for index, (one, other) in enumerate(zip(recorded, fake, strict=False)):
             _walk(mapping, _child(pointer, str(index)), one, other, found)
