@@ -210,6 +210,24 @@ def test_fake_voice_serve_takes_the_option() -> None:
     )
 
 
+def test_fake_voice_serve_warns_on_standard_error_for_each_one() -> None:
+    with running("--unknown-parameters", "warn") as server:
+        for _ in range(2):
+            answer = requests.post(
+                f"{server.url}/v1/ConnectionPolicies",
+                data={"FriendlyNam": "x"},
+                auth=(ACCOUNT_SID, "t"),
+            )
+            assert answer.status_code == 201
+        code, _, err = server.stop()
+    warning = (
+        "UnknownParameterWarning: CreateConnectionPolicy: Unknown parameter FriendlyNam in the "
+        "post body: did you mean FriendlyName?"
+    )
+    assert code == 0
+    assert err.count(warning) == 2
+
+
 def test_validate_lists_unknown_parameters_when_asked(
     fake_voice: FakeVoice, tmp_path: Path
 ) -> None:
