@@ -1,7 +1,7 @@
 """Comparing a recorded answer with the fake's answer to the same request.
 
 Twilio and the fake draw different SIDs and stamp different dates, so values are compared
-through a :class:`Pairs` learnt as the replay goes: the first time a recorded SID shows
+through :class:`Pairs`, learnt as the replay goes: the first time a recorded SID shows
 up where the fake's answer has one of the same kind, the two are paired, and from then on
 the recorded SID must always meet its pair (and requests that name it are sent with the
 fake's). URLs, links, page tokens and messages are compared the same way, SID by SID, with
