@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from fake_voice import traffic
+from fake_voice.api import mock
 from fake_voice.cli.fake_options import add_recording_arguments, add_unknown_parameters, show
 from fake_voice.state.store import StateError
 
@@ -38,6 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        if args.state is not None:
+            mock(state=args.state)  # checked record by record, as serve checks it
         report = traffic.replay(
             args.paths,
             hosts=args.host,

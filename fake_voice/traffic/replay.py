@@ -26,7 +26,7 @@ import base64
 import binascii
 import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -53,7 +53,7 @@ def replay(
     paths: PathArg | Iterable[PathArg],
     *,
     hosts: Iterable[str] = (),
-    state: Any = None,
+    state: Mapping[str, Any] | PathArg | None = None,
     **options: Any,
 ) -> ReplayReport:
     """Replay every recording in ``paths`` (files, or folders searched recursively).
