@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from fake_voice.traffic.read import FORMAT_NAMES
-from fake_voice.traffic.report import counted, render
+from fake_voice.traffic.report import Shown, counted
 
-REPORT_VERSION = 1
 _PARTS = {"status": "status", "code": "error code", "body": "body"}
 
 
@@ -78,7 +77,7 @@ class ReplayedFile:
 
 
 @dataclass(frozen=True)
-class ReplayReport:
+class ReplayReport(Shown):
     """What ``fake_voice.traffic.replay()`` found; ``ok`` when every answer matched."""
 
     files: tuple[ReplayedFile, ...]
@@ -94,10 +93,6 @@ class ReplayReport:
         if any(f.errors for f in self.files):
             return 2
         return 1 if self.differences else 0
-
-    @property
-    def ok(self) -> bool:
-        return self.exit_status == 0
 
     def counts(self) -> dict[str, int]:
         files = self.files
@@ -125,34 +120,21 @@ class ReplayReport:
             f"{counted(c['differences'], 'difference')}"
         )
 
-    def text(self) -> str:
-        """The readable report: each file, each difference under its exchange, the summary."""
-        return render([_file_lines(report) for report in self.files], self.summary())
+    def file_lines(self, file: ReplayedFile) -> list[str]:
+        return _file_lines(file)
 
-    __str__ = text
-
-    def as_json(self) -> dict[str, Any]:
+    def file_json(self, file: ReplayedFile) -> dict[str, Any]:
         return {
-            "report_version": REPORT_VERSION,
-            "ok": self.ok,
-            "exit_status": self.exit_status,
-            "summary": self.counts(),
-            "files": [
-                {
-                    "file": f.file,
-                    "format": f.format,
-                    "status": f.status,
-                    "entries": f.entries,
-                    "replayed": f.replayed,
-                    "matched": f.matched,
-                    "skipped_other_hosts": f.skipped,
-                    "differences": [asdict(d) for d in f.differences],
-                    "not_covered": [asdict(u) for u in f.unreplayed],
-                    "errors": [{"entry": e, "message": m} for e, m in f.errors],
-                }
-                for f in self.files
-            ],
-            "ignored": list(self.ignored),
+            "file": file.file,
+            "format": file.format,
+            "status": file.status,
+            "entries": file.entries,
+            "replayed": file.replayed,
+            "matched": file.matched,
+            "skipped_other_hosts": file.skipped,
+            "differences": [asdict(d) for d in file.differences],
+            "not_covered": [asdict(u) for u in file.unreplayed],
+            "errors": [{"entry": e, "message": m} for e, m in file.errors],
         }
 
 

@@ -90,8 +90,54 @@ class FileReport:
         return "incomplete" if self.errors else "valid"
 
 
+class Shown:
+    """What the reports of ``validate`` and ``replay`` share: ``ok``, the readable text and
+    the JSON around their files. Each report says how one file reads and counts."""
+
+    files: tuple[Any, ...]
+    ignored: tuple[str, ...]
+
+    @property
+    def exit_status(self) -> int:
+        raise NotImplementedError
+
+    def counts(self) -> dict[str, int]:
+        raise NotImplementedError
+
+    def summary(self) -> str:
+        raise NotImplementedError
+
+    def file_lines(self, file: Any) -> list[str]:
+        raise NotImplementedError
+
+    def file_json(self, file: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_status == 0
+
+    def text(self) -> str:
+        """The readable report: each file, what is wrong under its exchange, the summary."""
+        lines = [line for file in self.files for line in self.file_lines(file)]
+        return "\n".join([*lines, "", self.summary()]) + "\n"
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "report_version": REPORT_VERSION,
+            "ok": self.ok,
+            "exit_status": self.exit_status,
+            "summary": self.counts(),
+            "files": [self.file_json(file) for file in self.files],
+            "ignored": list(self.ignored),
+        }
+
+
 @dataclass(frozen=True)
-class Report:
+class Report(Shown):
     """What ``fake_voice.traffic.validate()`` found. ``ok`` is True when nothing is wrong."""
 
     files: tuple[FileReport, ...]
@@ -111,10 +157,6 @@ class Report:
     @property
     def errors(self) -> list[ReadError]:
         return [e for f in self.files for e in f.errors]
-
-    @property
-    def ok(self) -> bool:
-        return self.exit_status == 0
 
     @property
     def exit_status(self) -> int:
@@ -172,45 +214,27 @@ class Report:
             )
         return text
 
-    def text(self) -> str:
-        """The readable report: each file, each fault under its exchange, then the summary."""
-        return render([_file_lines(report) for report in self.files], self.summary())
+    def file_lines(self, file: FileReport) -> list[str]:
+        return _file_lines(file)
 
-    __str__ = text
-
-    def as_json(self) -> dict[str, Any]:
+    def file_json(self, file: FileReport) -> dict[str, Any]:
         return {
-            "report_version": REPORT_VERSION,
-            "ok": self.ok,
-            "exit_status": self.exit_status,
-            "summary": self.counts(),
-            "files": [
-                {
-                    "file": f.file,
-                    "format": f.format,
-                    "status": f.status,
-                    "entries": f.entries,
-                    "checked": f.checked,
-                    "valid": f.valid,
-                    "skipped_other_hosts": f.skipped,
-                    "requests_unchecked": f.requests_unchecked,
-                    "violations": [_without_file(asdict(v)) for v in f.violations],
-                    "not_covered": [_without_file(asdict(u)) for u in f.uncovered],
-                    "errors": [_without_file(asdict(e)) for e in f.errors],
-                }
-                for f in self.files
-            ],
-            "ignored": list(self.ignored),
+            "file": file.file,
+            "format": file.format,
+            "status": file.status,
+            "entries": file.entries,
+            "checked": file.checked,
+            "valid": file.valid,
+            "skipped_other_hosts": file.skipped,
+            "requests_unchecked": file.requests_unchecked,
+            "violations": [_without_file(asdict(v)) for v in file.violations],
+            "not_covered": [_without_file(asdict(u)) for u in file.uncovered],
+            "errors": [_without_file(asdict(e)) for e in file.errors],
         }
 
 
 def _without_file(item: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in item.items() if key != "file"}
-
-
-def render(files: list[list[str]], summary: str) -> str:
-    """A readable report: the lines of each file, a blank line, the summary."""
-    return "\n".join([*(line for lines in files for line in lines), "", summary]) + "\n"
 
 
 def counted(count: int, one: str, many: str | None = None) -> str:
