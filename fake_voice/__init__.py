@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from fake_voice.core.faults import Fault
     from fake_voice.core.options import Options
     from fake_voice.core.schemas import SchemaViolation
+    from fake_voice.core.unknown import UnknownParameterWarning
     from fake_voice.core.wire import MultiDict
     from fake_voice.handle import FakeVoice
     from fake_voice.plugin import worker_account_sid
@@ -32,6 +33,7 @@ _WHERE = {
     "Server": "fake_voice.server.http",
     "StateError": "fake_voice.state.store",
     "TwilioError": "fake_voice.core.errors",
+    "UnknownParameterWarning": "fake_voice.core.unknown",
     "mock": "fake_voice.api",
     "serve": "fake_voice.api",
     "worker_account_sid": "fake_voice.plugin",
@@ -46,6 +48,7 @@ __all__ = [
     "Server",
     "StateError",
     "TwilioError",
+    "UnknownParameterWarning",
     "mock",
     "serve",
     "worker_account_sid",

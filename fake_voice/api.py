@@ -30,6 +30,7 @@ def mock(
     assert_all_faults_fired: bool = True,
     state: Mapping[str, Any] | str | os.PathLike[str] | None = None,
     max_recorded: int | None = None,
+    unknown_parameters: Literal["ignore", "warn", "reject"] = "ignore",
 ) -> FakeVoice:
     """A new fake of voice.twilio.com, not yet started.
 
@@ -49,6 +50,7 @@ def mock(
             assert_all_faults_fired=assert_all_faults_fired,
             state=data,
             max_recorded=max_recorded,
+            unknown_parameters=unknown_parameters,
         )
     )
     if data is not None:

@@ -341,9 +341,10 @@ class FakeVoice:
 
         ``path`` is ``/v1/ConnectionPolicies`` or just ``ConnectionPolicies``; ``params`` take
         Twilio's names (``FriendlyName``) and Python values; a None value is not sent, as
-        the official client leaves it out. It acts in ``region`` (``"au1"``...). Returns the
-        parsed body (None for 204) or raises :class:`TwilioError` with Twilio's status, code
-        and message.
+        the official client leaves it out; a parameter the operation does not take is
+        refused whatever ``unknown_parameters`` says (it is the test's own code). It acts in
+        ``region`` (``"au1"``...). Returns the parsed body (None for 204) or raises
+        :class:`TwilioError` with Twilio's status, code and message.
         """
         account = self._account(account_sid)
         url = voice_base(region) + v1_path(path)

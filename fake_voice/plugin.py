@@ -14,6 +14,10 @@ For a suite whose processes share one server (pytest-xdist workers, several mach
 every run: scope the control API to it with ``?account_sid=`` (see
 :func:`worker_account_sid`).
 
+With the ini option ``fake_voice_guard = true`` (or ``--fake-voice-guard``) every test runs
+under ``fake_voice.intercept.guard``: a request for a ``*.twilio.com`` host that no fake
+answers fails at once, and a test that caught that error fails anyway.
+
 pytest loads this module in every run of a project that installs fake_voice, so it imports
 only pytest: the fake itself is imported by the first test that asks for the fixture.
 """
@@ -32,10 +36,38 @@ if TYPE_CHECKING:
     import pluggy
 
     from fake_voice.handle import FakeVoice
+    from fake_voice.intercept.guard import Guard
 
 
 _CALL_PASSED = pytest.StashKey[bool]()
 _VOICE = pytest.StashKey["FakeVoice"]()
+_GUARD: pytest.StashKey[Guard] = pytest.StashKey()
+_GUARDED = pytest.StashKey[bool]()
+_GUARD_INI = "fake_voice_guard"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    help_text = (
+        "fail any request for a *.twilio.com host from a test that uses no fake "
+        "(fake_voice guard); nothing leaves the process"
+    )
+    parser.addini(_GUARD_INI, help_text, type="bool", default=False)
+    parser.getgroup("fake_voice").addoption(
+        "--fake-voice-guard", action="store_true", default=False, help=help_text
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
+    if not item.config.stash.get(_GUARDED, False):
+        yield
+        return
+    from fake_voice.intercept import guard as guarding
+
+    guard = guarding.Guard()
+    item.stash[_GUARD] = guard
+    with guard:
+        yield
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -46,6 +78,15 @@ def pytest_runtest_makereport(
     # (after a failure, or an expected one, the check would only hide the real story).
     outcome = yield
     report = outcome.get_result()
+    guard = item.stash.get(_GUARD, None)
+    if report.when == "call" and report.passed and guard is not None and guard.refused:
+        # The test caught the guard's error and carried on: it still tried to reach Twilio.
+        report.outcome = "failed"
+        report.longrepr = (
+            "fake_voice guard: this test tried to reach Twilio without a fake:\n"
+            + ("\n".join(f"  {what}" for what in guard.refused))
+            + "\nask for the `fake_voice` fixture; nothing was sent"
+        )
     if report.when == "call":
         item.stash[_CALL_PASSED] = report.passed
     voice = item.stash.get(_VOICE, None)
@@ -61,6 +102,7 @@ def pytest_runtest_makereport(
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_GUARDED] = bool(config.getoption("fake_voice_guard") or config.getini(_GUARD_INI))
     config.addinivalue_line(
         "markers",
         "fake_voice(**options): options of the fake_voice fixture, as fake_voice.mock() takes",

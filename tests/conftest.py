@@ -39,8 +39,9 @@ def http(fake_voice: FakeVoice) -> requests.Session:
 # -- one source of truth for request rules -----------------------------------------------
 
 
-def checker_messages(exchange: Exchange) -> list[str]:
-    """What ``fake-voice validate`` says of this request were it recorded as accepted."""
+def checker_messages(exchange: Exchange, unknown: bool = False) -> list[str]:
+    """What ``fake-voice validate`` says of this request were it recorded as accepted
+    (``unknown``: as ``validate --unknown-parameters``)."""
     operation = router().operations[str(exchange.operation)]
     recorded = Recorded(
         entry=1,
@@ -52,7 +53,8 @@ def checker_messages(exchange: Exchange) -> list[str]:
         response_headers=(),
         response_body=None,
     )
-    return [f.message for f in check(recorded, frozenset()).findings if f.part == "request"]
+    findings = check(recorded, frozenset(), unknown).findings
+    return [f.message for f in findings if f.part == "request"]
 
 
 def stateless_refusals(voice: FakeVoice) -> list[Exchange]:
@@ -82,6 +84,8 @@ def _the_traffic_checker_refuses_what_the_fake_refused(
     voice = request.node.funcargs.get("fake_voice")
     if not isinstance(voice, FakeVoice):
         return
+    unknown = voice.options.unknown_parameters == "reject"
     for exchange in stateless_refusals(voice):
         message = exchange.json["message"]
-        assert message in checker_messages(exchange), (exchange.method, exchange.url, message)
+        found = checker_messages(exchange, unknown)
+        assert message in found, (exchange.method, exchange.url, message)

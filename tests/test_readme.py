@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import aiohttp  # noqa: F401
 import pytest
 import twilio.http.async_http_client  # noqa: F401
 import yaml  # noqa: F401
@@ -21,6 +22,10 @@ import fake_voice.api
 import fake_voice.intercept.aiohttp_adapter
 import fake_voice.traffic.write  # noqa: F401
 
+# Imported here, so that they outlive each example's in-process pytester run: pytester drops
+# the modules a run imported, and a second import of aiohttp or PyYAML (C extensions inside)
+# leaves classes that no longer match, so a later example would see unpatched aiohttp or a
+# YAML loader without its constructors.
 pytest_plugins = ["pytester"]
 
 README = Path(__file__).resolve().parent.parent / "README.md"

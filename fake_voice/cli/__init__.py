@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from fake_voice import __version__
 
-SUBCOMMANDS = ("coverage", "serve", "validate")
+SUBCOMMANDS = ("coverage", "replay", "serve", "validate")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,5 +1,6 @@
-"""The options of ``fake_voice.mock()`` as command-line flags, for every subcommand that
-makes a fake (``serve`` today): one flag per keyword, parsed into ``mock()``'s keywords."""
+"""The options of ``fake_voice.mock()`` as command-line flags, for the subcommands that make
+a fake (``serve``; ``replay`` takes some of them): one flag per keyword, parsed into
+``mock()``'s keywords."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fake_voice.core.options import DEFAULT_ACCOUNT_SID
+from fake_voice.core.unknown import MODES
 
 DEFAULT_MAX_RECORDED = 10_000
 
@@ -65,6 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ISO-8601",
         help="freeze the fake's clock at this moment (UTC unless it names an offset)",
     )
+    add_unknown_parameters(group)
     group.add_argument(
         "--max-recorded",
         type=_count,
@@ -72,6 +75,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"exchanges kept for /__fake_voice__/requests (default {DEFAULT_MAX_RECORDED}; "
         "the oldest go first and are counted; 0 keeps none)",
+    )
+
+
+def add_unknown_parameters(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument(
+        "--unknown-parameters",
+        choices=MODES,
+        default="ignore",
+        help="a parameter an operation does not take: ignore it as Twilio does (default), "
+        "warn on standard error, or reject it with a 400 that names the closest known one",
     )
 
 
@@ -87,6 +100,7 @@ def mock_keywords(args: argparse.Namespace) -> dict[str, Any]:
         "account_sid": args.account_sid,
         "now": args.now,
         "max_recorded": args.max_recorded,
+        "unknown_parameters": args.unknown_parameters,
     }
 
 

@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 from fake_voice.api import mock
 from fake_voice.cli import options
 from fake_voice.core.hosts import voice_base
+from fake_voice.core.unknown import UnknownParameterWarning
 from fake_voice.server import DEFAULT_HOST
 from fake_voice.server.http import Server
 from fake_voice.server.proxy import ProxyUnavailable, certificate_authority
@@ -152,6 +154,8 @@ def _start(args: argparse.Namespace) -> Server:
         raise _CannotStart(f"cannot load the state: {error}") from None
     except ValueError as error:  # a flag mock() refuses, in mock()'s words
         raise _CannotStart(str(error)) from None
+    if args.unknown_parameters == "warn":  # every one, not only the first of its kind
+        warnings.simplefilter("always", UnknownParameterWarning)
     if not 0 <= args.port <= 65535:
         raise _CannotStart(f"--port must be 0..65535, not {args.port}")
     try:

@@ -95,6 +95,12 @@ class Dialect(Protocol):
         """Where an operation's parameters travel, as this version's messages name it."""
         ...
 
+    def body_type(self, method: str) -> str | None:
+        """The media type of the bodies an operation of ``method`` reads its parameters
+        from, or None when they travel elsewhere (the query string). A body of another type
+        is reported as an unknown parameter (``fake_voice.core.unknown``)."""
+        ...
+
     def parse(self, given: MultiDict, schema: RequestSchema, method: str) -> dict[str, Any]:
         """The parameters coerced and validated by ``schema`` (Twilio's 400 on any fault)."""
         ...

@@ -41,6 +41,10 @@ class Options:
     assert_all_faults_fired: leaving the ``with`` block (or a test using the fixture)
         raises AssertionError if a fault set with ``voice.fail()`` fired fewer times than
         it was set for, unless that fault is ``optional``; False turns the check off.
+    unknown_parameters: what a parameter the operation does not take (a typo, a name in
+        the wrong case) or a body of another content type does: ``"ignore"`` it as Twilio
+        does (the default), ``"warn"`` with ``UnknownParameterWarning``, or ``"reject"``
+        with Twilio's 400 (code 20001) naming the closest known parameter.
     state: the accounts and records the fake starts with and ``reset()`` returns to, as
         ``export_state()`` returns them (``mock()`` also reads them from a JSON file).
     max_recorded: how many exchanges ``requests`` keeps (None: all; the oldest are dropped
@@ -56,6 +60,7 @@ class Options:
     assert_all_faults_fired: bool = True
     state: Mapping[str, Any] | None = None
     max_recorded: int | None = None
+    unknown_parameters: Literal["ignore", "warn", "reject"] = "ignore"
     _keys: dict[str | None, Mapping[str, str]] = field(init=False, repr=False, compare=False)
     _tokens: dict[str | None, Mapping[str, str]] | None = field(
         init=False, repr=False, compare=False
@@ -64,6 +69,8 @@ class Options:
     def __post_init__(self) -> None:
         if self.page_size_over_limit not in ("cap", "reject"):
             raise ValueError("page_size_over_limit must be 'cap' or 'reject'")
+        if self.unknown_parameters not in ("ignore", "warn", "reject"):
+            raise ValueError("unknown_parameters must be 'ignore', 'warn' or 'reject'")
         keys_by_region = _by_region(self.api_keys, "api_keys")
         for region, keys in keys_by_region.items():
             for key, account in keys.items():

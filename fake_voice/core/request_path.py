@@ -8,12 +8,13 @@ of the request's API version; the store changes only when the operation itself s
 from __future__ import annotations
 
 import secrets
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from fake_voice.core import dialects
 from fake_voice.core.dialect import Dialect, Page
-from fake_voice.core.errors import TwilioError, unauthorized
+from fake_voice.core.errors import TwilioError, bad_request, unauthorized
 from fake_voice.core.exchanges import Exchange, ExchangeLog
 from fake_voice.core.faults import Fault, Faults, TransportFault
 from fake_voice.core.hosts import region_of
@@ -21,6 +22,7 @@ from fake_voice.core.operations import Context, Operation, Router
 from fake_voice.core.options import Options
 from fake_voice.core.redact import redact_headers, redact_url
 from fake_voice.core.schemas import check_response
+from fake_voice.core.unknown import UnknownParameterWarning, unknown_messages
 from fake_voice.core.wire import Encoded, MultiDict, Request, Response
 from fake_voice.state.clock import Clock
 from fake_voice.state.sids import ACCOUNT_SID
@@ -81,6 +83,7 @@ class RequestPath:
                 fault = self.faults.take(method, request.path, operation.name)
                 if fault is not None:
                     raise fault.exception(method, redact_url(request.url))
+            self._check_unknown(request, dialect, method, operation, given, as_account is None)
             params = dialect.parse(given, operation.request, method)
             if operation.check is not None:
                 operation.check(params, path_params)
@@ -131,6 +134,27 @@ class RequestPath:
                 path=path,
             )
             return operation.implementation(context)
+
+    def _check_unknown(
+        self,
+        request: Request,
+        dialect: Dialect,
+        method: str,
+        operation: Operation,
+        given: MultiDict,
+        from_client: bool,
+    ) -> None:
+        """Unknown parameters, as the option says; direct calls (the test's own seeding
+        code) always refuse them. Checked before the other parameter rules: a typo of a
+        required name is better named as the typo than as the missing parameter."""
+        mode = self.options.unknown_parameters if from_client else "reject"
+        if mode == "ignore":
+            return
+        found = unknown_messages(request, dialect, method, operation.name, operation.request, given)
+        if found and mode == "reject":
+            raise bad_request(found[0][1])
+        for _, message in found:
+            warnings.warn(UnknownParameterWarning(f"{operation.name}: {message}"), stacklevel=2)
 
     def _authenticate(self, request: Request, region: str) -> str:
         """The account a request acts for in ``region``, from HTTP Basic auth (else 401)."""

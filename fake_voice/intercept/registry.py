@@ -6,6 +6,10 @@ be imported) are installed when the first fake starts and removed when the last 
 whatever the order and whichever threads start and stop them. Every intercepted request is
 answered by the newest fake still started, as the newest ``responses`` patch answers, so a
 stopped fake never answers or records again.
+
+A guard (the pytest plugin's ``fake_voice_guard``) keeps the patches installed while no
+fake is started, and answers, that is refuses, what no fake takes: every started fake goes
+before it, whenever it started.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ _lock = threading.Lock()
 # Started fakes, oldest first, with how many starts each has not yet stopped.
 _started: dict[object, tuple[int, Answer]] = {}
 _uninstall: list[Uninstall] = []
+# Guards, oldest first: they answer only while no fake is started.
+_guards: list[Answer] = []
 
 
 def start(owner: object, answer: Answer) -> None:
@@ -46,9 +52,26 @@ def stop(owner: object) -> bool:
             _started[owner] = (depth - 1, answer)
             return False
         del _started[owner]
-        if not _started:
+        if not _started and not _guards:
             _remove()
         return True
+
+
+def guard(answer: Answer) -> None:
+    """Let ``answer`` take intercepted requests while no fake is started, until ``unguard``."""
+    with _lock:
+        _guards.append(answer)
+        if not _uninstall:
+            _install()
+
+
+def unguard(answer: Answer) -> None:
+    """Undo one ``guard(answer)``; the patches go once no fake and no guard is left."""
+    with _lock:
+        if answer in _guards:
+            _guards.remove(answer)
+        if not _started and not _guards:
+            _remove()
 
 
 def depth(owner: object) -> int:
@@ -58,9 +81,12 @@ def depth(owner: object) -> int:
 
 
 def dispatch(request: Request) -> Response:
-    """Answer an intercepted request with the newest started fake."""
+    """Answer an intercepted request with the newest started fake, else the newest guard."""
     with _lock:
-        answer = next(reversed(_started.values()))[1] if _started else None
+        if _started:
+            answer: Answer | None = next(reversed(_started.values()))[1]
+        else:
+            answer = _guards[-1] if _guards else None
     if answer is None:  # the last fake stopped while this request was on its way
         raise HostRefused(request.method, request.url)
     return answer(request)

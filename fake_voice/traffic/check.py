@@ -17,6 +17,7 @@ from fake_voice.core import schemas
 from fake_voice.core.errors import TwilioError
 from fake_voice.core.hosts import VOICE_HOST
 from fake_voice.core.operations import Operation
+from fake_voice.core.unknown import unknown_messages
 from fake_voice.core.wire import Request
 from fake_voice.resources import router
 from fake_voice.traffic.entries import Recorded
@@ -53,7 +54,8 @@ def is_voice_host(host: str, extra_hosts: Iterable[str]) -> bool:
     return bool(VOICE_HOST.match(host)) or host in extra_hosts
 
 
-def check(recorded: Recorded, extra_hosts: frozenset[str]) -> Outcome:
+def check(recorded: Recorded, extra_hosts: frozenset[str], unknown: bool = False) -> Outcome:
+    """Check one exchange; ``unknown`` also lists parameters its operation does not take."""
     parts = urlsplit(recorded.url)
     host = parts.netloc.rpartition("@")[2].lower()  # never the credentials before an @
     outcome = Outcome("checked", host, parts.path or "/")
@@ -76,16 +78,21 @@ def check(recorded: Recorded, extra_hosts: frozenset[str]) -> Outcome:
     # A recorded refusal shows Twilio rejecting the request, which agrees with a request
     # the schemas reject; only a request that the recording shows accepted must be valid.
     if recorded.status < 400:
-        outcome.findings += _request_findings(recorded, operation, path_params, outcome)
+        outcome.findings += _request_findings(recorded, operation, path_params, outcome, unknown)
     outcome.findings += _response_findings(recorded, operation)
     return outcome
 
 
 def _request_findings(
-    recorded: Recorded, operation: Operation, path_params: dict[str, str], outcome: Outcome
+    recorded: Recorded,
+    operation: Operation,
+    path_params: dict[str, str],
+    outcome: Outcome,
+    unknown: bool,
 ) -> list[Finding]:
-    """What the live fake would refuse in this request, in its words: the schema's faults
-    (all of them) and, if there are none, the operation's own stateless rule."""
+    """What the live fake would refuse in this request, in its words: unknown parameters if
+    asked, the schema's faults (all of them) and, if there are none, the operation's own
+    stateless rule."""
     where = operation.dialect.where(operation.method)
     if operation.method not in ("GET", "DELETE") and recorded.request_body is None:
         outcome.request_unchecked = True
@@ -99,7 +106,17 @@ def _request_findings(
     except TwilioError as error:
         return [Finding("request", "", error.message, "format", "")]
     request_schema = operation.request
-    findings = [
+    extra: list[Finding] = []
+    if unknown:
+        schema_at = request_schema.name + "#"
+        found = unknown_messages(
+            request, operation.dialect, operation.method, operation.name, request_schema, given
+        )
+        extra = [
+            Finding("request", _pointer([name] if name else []), message, "unknown", schema_at)
+            for name, message in found
+        ]
+    findings = extra + [
         Finding(
             part="request",
             pointer=_pointer([violation.param] if violation.param else []),
@@ -109,7 +126,7 @@ def _request_findings(
         )
         for violation in schemas.request_violations(request_schema, given, where)
     ]
-    if not findings and operation.check is not None:
+    if len(findings) == len(extra) and operation.check is not None:
         values, _ = request_schema.gather(given, where)
         try:
             operation.check(values, path_params)

@@ -31,7 +31,8 @@ class Violation:
     """JSON pointer into the request parameters or the response body ("" = all of it)."""
     message: str
     keyword: str
-    """The rule that failed: a JSON Schema keyword, or status, json, empty, repeated."""
+    """The rule that failed: a JSON Schema keyword, or status, json, empty, repeated,
+    unknown (only with ``unknown_parameters``)."""
     schema: str
     """Where the rule is written, e.g. ``common.json#/$defs/date_time/pattern``."""
 
@@ -89,8 +90,54 @@ class FileReport:
         return "incomplete" if self.errors else "valid"
 
 
+class Shown:
+    """What the reports of ``validate`` and ``replay`` share: ``ok``, the readable text and
+    the JSON around their files. Each report says how one file reads and counts."""
+
+    files: tuple[Any, ...]
+    ignored: tuple[str, ...]
+
+    @property
+    def exit_status(self) -> int:
+        raise NotImplementedError
+
+    def counts(self) -> dict[str, int]:
+        raise NotImplementedError
+
+    def summary(self) -> str:
+        raise NotImplementedError
+
+    def file_lines(self, file: Any) -> list[str]:
+        raise NotImplementedError
+
+    def file_json(self, file: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_status == 0
+
+    def text(self) -> str:
+        """The readable report: each file, what is wrong under its exchange, the summary."""
+        lines = [line for file in self.files for line in self.file_lines(file)]
+        return "\n".join([*lines, "", self.summary()]) + "\n"
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "report_version": REPORT_VERSION,
+            "ok": self.ok,
+            "exit_status": self.exit_status,
+            "summary": self.counts(),
+            "files": [self.file_json(file) for file in self.files],
+            "ignored": list(self.ignored),
+        }
+
+
 @dataclass(frozen=True)
-class Report:
+class Report(Shown):
     """What ``fake_voice.traffic.validate()`` found. ``ok`` is True when nothing is wrong."""
 
     files: tuple[FileReport, ...]
@@ -110,10 +157,6 @@ class Report:
     @property
     def errors(self) -> list[ReadError]:
         return [e for f in self.files for e in f.errors]
-
-    @property
-    def ok(self) -> bool:
-        return self.exit_status == 0
 
     @property
     def exit_status(self) -> int:
@@ -147,7 +190,7 @@ class Report:
 
     def summary(self) -> str:
         c = self.counts()
-        text = f"{_n(c['files'], 'file')}: {c['files_valid']} valid, "
+        text = f"{counted(c['files'], 'file')}: {c['files_valid']} valid, "
         text += f"{c['files_with_violations']} with violations, "
         if c["files_incomplete"]:
             text += f"{c['files_incomplete']} incomplete, "
@@ -155,13 +198,15 @@ class Report:
         if c["files_ignored"]:
             text += f", {c['files_ignored']} ignored"
         text += (
-            f"; {_n(c['checked'] + c['not_covered'], 'exchange')} with Twilio Voice: "
+            f"; {counted(c['checked'] + c['not_covered'], 'exchange')} with Twilio Voice: "
             f"{c['valid']} valid, {c['with_violations']} with violations, "
             f"{c['not_covered']} not covered; {c['skipped_other_hosts']} with other hosts "
-            f"skipped; {_n(c['violations'], 'violation')}"
+            f"skipped; {counted(c['violations'], 'violation')}"
         )
         if c["unreadable_entries"]:
-            text += f"; {_n(c['unreadable_entries'], 'unreadable entry', 'unreadable entries')}"
+            text += (
+                f"; {counted(c['unreadable_entries'], 'unreadable entry', 'unreadable entries')}"
+            )
         if c["requests_unchecked"]:
             text += (
                 f"; {c['requests_unchecked']} POST parameters not checked "
@@ -169,39 +214,22 @@ class Report:
             )
         return text
 
-    def text(self) -> str:
-        """The readable report: each file, each fault under its exchange, then the summary."""
-        lines: list[str] = []
-        for report in self.files:
-            lines += _file_lines(report)
-        lines += ["", self.summary()]
-        return "\n".join(lines) + "\n"
+    def file_lines(self, file: FileReport) -> list[str]:
+        return _file_lines(file)
 
-    __str__ = text
-
-    def as_json(self) -> dict[str, Any]:
+    def file_json(self, file: FileReport) -> dict[str, Any]:
         return {
-            "report_version": REPORT_VERSION,
-            "ok": self.ok,
-            "exit_status": self.exit_status,
-            "summary": self.counts(),
-            "files": [
-                {
-                    "file": f.file,
-                    "format": f.format,
-                    "status": f.status,
-                    "entries": f.entries,
-                    "checked": f.checked,
-                    "valid": f.valid,
-                    "skipped_other_hosts": f.skipped,
-                    "requests_unchecked": f.requests_unchecked,
-                    "violations": [_without_file(asdict(v)) for v in f.violations],
-                    "not_covered": [_without_file(asdict(u)) for u in f.uncovered],
-                    "errors": [_without_file(asdict(e)) for e in f.errors],
-                }
-                for f in self.files
-            ],
-            "ignored": list(self.ignored),
+            "file": file.file,
+            "format": file.format,
+            "status": file.status,
+            "entries": file.entries,
+            "checked": file.checked,
+            "valid": file.valid,
+            "skipped_other_hosts": file.skipped,
+            "requests_unchecked": file.requests_unchecked,
+            "violations": [_without_file(asdict(v)) for v in file.violations],
+            "not_covered": [_without_file(asdict(u)) for u in file.uncovered],
+            "errors": [_without_file(asdict(e)) for e in file.errors],
         }
 
 
@@ -209,7 +237,8 @@ def _without_file(item: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in item.items() if key != "file"}
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """``1 file``, ``2 files``, ``3 entries``."""
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
@@ -217,7 +246,7 @@ def _file_lines(report: FileReport) -> list[str]:
     whole = [e for e in report.errors if e.entry is None]
     if whole:
         return [f"{report.file} {e.message} (unreadable)" for e in whole]
-    entries = _n(report.entries, "entry", "entries")
+    entries = counted(report.entries, "entry", "entries")
     lines = [f"{report.file}: {report.format_name}, {entries}, {report.status}"]
     items: list[tuple[int, list[str]]] = []
     for error in report.errors:

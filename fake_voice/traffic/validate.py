@@ -6,22 +6,18 @@ Every exchange with voice.twilio.com (or a regional host such as voice.dublin.ie
 or a host passed in ``hosts``) is routed by the fake's own route table; its parameters,
 status and body are checked against ``schemas/``. Other hosts are counted and skipped.
 
-Folders are searched recursively for ``.yaml``, ``.yml``, ``.json``, ``.har`` and ``.gz``
-files (hidden ones left out); a file named on its own is read whatever its name.
+Folders are searched recursively (see ``traffic.files``).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from fake_voice.traffic.check import check
+from fake_voice.traffic.files import PathArg, find, why_missing
 from fake_voice.traffic.read import Unreadable, read, scrub
 from fake_voice.traffic.report import FileReport, ReadError, Report, Uncovered, Violation
-
-PathArg = str | os.PathLike[str]
-_SUFFIXES = (".yaml", ".yml", ".json", ".har", ".gz")
 
 
 def validate(
@@ -29,39 +25,35 @@ def validate(
     *,
     hosts: Iterable[str] = (),
     strict: bool = False,
+    unknown_parameters: bool = False,
 ) -> Report:
     """Validate every recording in ``paths`` (files, or folders searched recursively).
 
     ``hosts`` names more hosts (``127.0.0.1:8080``) to treat as Twilio Voice, for traffic
     recorded against a proxy or a local server. With ``strict``, exchanges whose operation
-    ``schemas/`` do not describe count as violations of the run (exit status 1).
+    ``schemas/`` do not describe count as violations of the run (exit status 1). With
+    ``unknown_parameters``, a parameter an accepted request sent that its operation does not
+    take (or a body of another content type) is a violation too (keyword ``unknown``).
     """
     extra = frozenset(host.lower() for host in hosts)
+    found, ignored = find(paths)
     files: list[FileReport] = []
-    ignored: list[str] = []
-    for given in [paths] if isinstance(paths, (str, os.PathLike)) else paths:
-        root = Path(given)
-        if root.is_dir():
-            recordings = 0
-            for found in _walk(root):
-                if found.name.lower().endswith(_SUFFIXES):
-                    files.append(_validate_file(found, extra))
-                    recordings += 1
-                else:
-                    ignored.append(str(found))
-            if not recordings:  # a wrong path must not pass a CI step silently
-                suffixes = ", ".join(_SUFFIXES)
-                files.append(_unreadable(root, f"holds no recording (no {suffixes} file)"))
-        elif root.exists():
-            files.append(_validate_file(root, extra))
+    for path, exists in found:
+        if exists:
+            files.append(_validate_file(path, extra, unknown_parameters))
         else:
-            files.append(_unreadable(root, "does not exist (check the path)"))
+            files.append(_unreadable(path, why_missing(path)))
     return Report(tuple(files), tuple(ignored), strict)
 
 
-def assert_valid(*paths: PathArg, hosts: Iterable[str] = (), strict: bool = False) -> Report:
+def assert_valid(
+    *paths: PathArg,
+    hosts: Iterable[str] = (),
+    strict: bool = False,
+    unknown_parameters: bool = False,
+) -> Report:
     """Raise AssertionError with the readable report unless every recording is valid."""
-    report = validate(paths, hosts=hosts, strict=strict)
+    report = validate(paths, hosts=hosts, strict=strict, unknown_parameters=unknown_parameters)
     if not report.ok:
         raise AssertionError("recorded traffic does not match schemas/\n" + report.text())
     return report
@@ -71,15 +63,7 @@ def _unreadable(path: Path, reason: str) -> FileReport:
     return FileReport(str(path), None, errors=(ReadError(str(path), None, reason),))
 
 
-def _walk(root: Path) -> list[Path]:
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(folder, name) for name in sorted(names) if not name.startswith(".")]
-    return found
-
-
-def _validate_file(path: Path, extra_hosts: frozenset[str]) -> FileReport:
+def _validate_file(path: Path, extra_hosts: frozenset[str], unknown: bool) -> FileReport:
     name = str(path)
     try:
         recording = read(path)
@@ -90,7 +74,7 @@ def _validate_file(path: Path, extra_hosts: frozenset[str]) -> FileReport:
     uncovered: list[Uncovered] = []
     checked = valid = skipped = unchecked = 0
     for recorded in recording.exchanges:
-        outcome = check(recorded, extra_hosts)
+        outcome = check(recorded, extra_hosts, unknown)
         method = recorded.method.upper()
         path_shown = scrub(outcome.path, secrets)
         if outcome.kind == "skipped":

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from fake_voice.core.dialect import Listing, ListRequest, Page
 from fake_voice.core.errors import TwilioError, bad_request
 from fake_voice.core.schemas import RequestSchema
-from fake_voice.core.wire import JSON, MultiDict, Request, Response
+from fake_voice.core.wire import FORM_CONTENT_TYPE, JSON, MultiDict, Request, Response
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
@@ -98,6 +98,9 @@ class V1:
 
     def where(self, method: str) -> str:
         return "query string" if method in ("GET", "DELETE") else "post body"
+
+    def body_type(self, method: str) -> str | None:
+        return None if method in ("GET", "DELETE") else FORM_CONTENT_TYPE
 
     def read(self, request: Request, method: str) -> MultiDict:
         form = request.form()  # a body that is not UTF-8 form data is a 400, whatever the method
