@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
 
 from fake_voice import resources
+from fake_voice.core import dialects
 from fake_voice.core.errors import TwilioError
 from fake_voice.core.exchanges import Exchange, Exchanges
 from fake_voice.core.faults import (
@@ -32,9 +33,9 @@ from fake_voice.core.hosts import DIRECT_BASE, VOICE_HOST, HostRefused
 from fake_voice.core.options import Options, check_account_sid
 from fake_voice.core.request_path import RequestPath
 from fake_voice.core.schemas import SchemaViolation, validator
-from fake_voice.core.wire import FORM_CONTENT_TYPE, Request, Response, form_value, v1_path
+from fake_voice.core.wire import Request, Response, v1_path
 from fake_voice.intercept import registry
-from fake_voice.resources import archived_calls, dialing_permissions
+from fake_voice.resources import archived_calls, dialing_permissions, transcriptions
 from fake_voice.state import snapshot
 from fake_voice.state.clock import Clock
 from fake_voice.state.store import StateError
@@ -330,26 +331,23 @@ class FakeVoice:
     ) -> Any:
         """Send one request straight to the fake, with no HTTP and no recording.
 
-        ``path`` is ``/v1/ConnectionPolicies`` or just ``ConnectionPolicies``; ``params`` take
-        Twilio's names (``FriendlyName``) and Python values; a None value is not sent, as
-        the official client leaves it out. Returns the parsed body (None for 204) or raises
-        :class:`TwilioError` with Twilio's status, code and message.
+        ``path`` is ``/v1/ConnectionPolicies`` or just ``ConnectionPolicies`` (v1), or names
+        its version: ``/v2/Configurations/Recording``, ``v3/Transcriptions``. ``params`` take
+        Twilio's names (``FriendlyName``, ``unique_name``, ``transcriptionConfigurationId``)
+        and Python values, sent as that version's official client sends them: a form for
+        v1, a JSON body for v2 and v3 (a dict or list is sent as it is); a None value is not
+        sent. Returns the parsed body (None for 204) or raises :class:`TwilioError` with
+        Twilio's status, code and message (a v3 problem's ``detail``, else its ``title``).
         """
         account = self._account(account_sid)
-        url = DIRECT_BASE + v1_path(path)
-        given = (params or {}).items()
-        pairs = [(key, form_value(value)) for key, value in given if value is not None]
-        method = method.upper()
-        if method in ("GET", "DELETE"):
-            if pairs:
-                url += ("&" if "?" in url else "?") + urlencode(pairs)
-            body = b""
-        else:
-            body = urlencode(pairs).encode("utf-8")
-        request = Request(method, url, {"Content-Type": FORM_CONTENT_TYPE}, body)
+        full = v1_path(path)
+        dialect = dialects.for_path(full.partition("?")[0])
+        request = dialect.request(method.upper(), DIRECT_BASE + full, params or {})
         response = self._core.answer(request, as_account=account)
         if response.status >= 400:
-            raise TwilioError(response.status, response.data["code"], response.data["message"])
+            data = response.data
+            message = data.get("message") or data.get("detail") or data["title"]
+            raise TwilioError(response.status, data["code"], message)
         return response.data
 
     def create(self, path: str, *, account_sid: str | None = None, **params: object) -> Any:
@@ -360,7 +358,9 @@ class FakeVoice:
         return self.call("GET", path, account_sid=account_sid)
 
     def update(self, path: str, *, account_sid: str | None = None, **params: object) -> Any:
-        return self.call("POST", path, params, account_sid=account_sid)
+        """Update a resource: POST for v1, PUT for v2 (whose updates are PUT)."""
+        method = "PUT" if v1_path(path).startswith("/v2/") else "POST"
+        return self.call(method, path, params, account_sid=account_sid)
 
     def delete(self, path: str, *, account_sid: str | None = None) -> None:
         self.call("DELETE", path, account_sid=account_sid)
@@ -371,7 +371,11 @@ class FakeVoice:
         """Every record of a list, following its pages: ``voice.list_all("ConnectionPolicies")``."""
         page = self.call("GET", path, filters, account_sid=account_sid)
         records: list[Any] = list(page[page["meta"]["key"]])
-        while page["meta"]["next_page_url"]:
+        while page["meta"].get("nextToken"):  # v3: the same filters, and the next token
+            query = urlencode({**filters, "pageToken": page["meta"]["nextToken"]})
+            page = self.call("GET", f"{path}?{query}", account_sid=account_sid)
+            records.extend(page[page["meta"]["key"]])
+        while page["meta"].get("next_page_url"):
             next_url = urlsplit(page["meta"]["next_page_url"])
             page = self.call("GET", f"{next_url.path}?{next_url.query}", account_sid=account_sid)
             records.extend(page[page["meta"]["key"]])
@@ -403,6 +407,19 @@ class FakeVoice:
         """
         account = self._account(account_sid)
         dialing_permissions.set_high_risk_prefixes(self._core.store, account, iso_code, prefixes)
+
+    def finish_transcription(
+        self, transcription_id: str, status: str = "COMPLETED", *, account_sid: str | None = None
+    ) -> None:
+        """Settle a v3 transcription now, as ``COMPLETED`` or ``FAILED``, whatever the clock.
+
+        Until then a transcription is PENDING for 5 seconds of the fake's clock, RUNNING
+        until 15 seconds and COMPLETED after. Raises ValueError for another status and
+        KeyError for a transcription the account does not have.
+        """
+        account = self._core.store.account(self._account(account_sid))
+        with self._core.store.lock:
+            transcriptions.finish(account, transcription_id, status, self._core.clock.now())
 
     # -- state from elsewhere, and the fake over real HTTP -----------------------------
 
@@ -456,15 +473,19 @@ def _verify(options: Options, data: object) -> None:
 
 def _fetch(trial: RequestPath, account_sid: str, where: str, record: dict[str, Any]) -> None:
     url = record.get("url")
-    if not isinstance(url, str) or not url.startswith("/v1/") or "?" in url:
-        raise StateError(f"{where} needs a url: the /v1/... path it is fetched at")
+    if not isinstance(url, str) or not re.match(r"/v[123]/", url) or "?" in url:
+        raise StateError(f"{where} needs a url: the /v1/... (or v2, v3) path it is fetched at")
     try:
         response = trial.answer(Request("GET", DIRECT_BASE + url, {}), as_account=account_sid)
     except SchemaViolation as violation:
         raise StateError(
             f"{where} does not render by its schema at {violation.pointer}: {violation.reason}"
         ) from None
+    data = response.data
     if response.status != 200:
-        raise StateError(f"{where} cannot be fetched at {url}: {response.data['message']}")
-    if response.data.get("sid") != record["sid"]:
+        message = data.get("message") or data.get("detail") or data.get("title")
+        raise StateError(f"{where} cannot be fetched at {url}: {message}")
+    # v1 answers a sid, v2 an id, v3 an operationId; an account default has none but its Type.
+    identity = data.get("sid") or data.get("id") or data.get("operationId") or url.split("/")[-1]
+    if identity != record["sid"]:
         raise StateError(f"{where} has the sid {record['sid']} but its url names another")

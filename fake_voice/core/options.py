@@ -39,6 +39,9 @@ class Options:
         it was set for, unless that fault is ``optional``; False turns the check off.
     state: the accounts and records the fake starts with and ``reset()`` returns to, as
         ``export_state()`` returns them (``mock()`` also reads them from a JSON file).
+    idempotency_key_reuse: what a v3 create with an ``Idempotency-Key`` already used for
+        another body gets: ``"reject"`` answers 422 (the default), ``"replay"`` the
+        original response, as a repeat with the same body gets.
     """
 
     seed: int | None = None
@@ -49,10 +52,13 @@ class Options:
     account_sid: str = DEFAULT_ACCOUNT_SID
     assert_all_faults_fired: bool = True
     state: Mapping[str, Any] | None = None
+    idempotency_key_reuse: Literal["reject", "replay"] = "reject"
 
     def __post_init__(self) -> None:
         if self.page_size_over_limit not in ("cap", "reject"):
             raise ValueError("page_size_over_limit must be 'cap' or 'reject'")
+        if self.idempotency_key_reuse not in ("reject", "replay"):
+            raise ValueError("idempotency_key_reuse must be 'reject' or 'replay'")
         for key, account in self.api_keys.items():
             if not (key.startswith("SK") and ACCOUNT_SID.match(account)):
                 raise ValueError(

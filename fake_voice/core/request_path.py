@@ -15,7 +15,7 @@ from fake_voice.core.dialect import Dialect, Page
 from fake_voice.core.errors import TwilioError, unauthorized
 from fake_voice.core.exchanges import Exchange, ExchangeLog
 from fake_voice.core.faults import Fault, Faults, TransportFault
-from fake_voice.core.operations import Context, Operation, Router
+from fake_voice.core.operations import Context, Operation, Reply, Router
 from fake_voice.core.options import Options
 from fake_voice.core.redact import redact_headers, redact_url
 from fake_voice.core.schemas import check_response
@@ -76,6 +76,7 @@ class RequestPath:
                     params=params,
                     base_url=request.base_url,
                     path=request.path,
+                    request=request,
                 )
                 body = operation.implementation(context)
             response = _respond(operation, body, self.options.self_check)
@@ -157,6 +158,9 @@ def _respond(operation: Operation, body: Any, self_check: bool) -> Response:
     ``Encoded`` bodies and the encoded items of a ``Page`` were checked when they were
     encoded; everything else is checked here.
     """
+    if isinstance(body, Reply):
+        answer = _respond(operation, body.body, self_check)
+        return Response(answer.status, {**answer.headers, **body.headers}, answer.body)
     if body is None:
         return Response.empty(operation.status)
     if isinstance(body, Page):
