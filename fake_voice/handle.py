@@ -474,7 +474,7 @@ def _verify(options: Options, data: object) -> None:
 def _fetch(trial: RequestPath, account_sid: str, where: str, record: dict[str, Any]) -> None:
     url = record.get("url")
     if not isinstance(url, str) or not re.match(r"/v[123]/", url) or "?" in url:
-        raise StateError(f"{where} needs a url: the /v1/... (or v2, v3) path it is fetched at")
+        raise StateError(f"{where} needs a url: the /vN/... path it is fetched at")
     try:
         response = trial.answer(Request("GET", DIRECT_BASE + url, {}), as_account=account_sid)
     except SchemaViolation as violation:
