@@ -1,8 +1,10 @@
 """``fake-voice coverage``: which operations of Twilio's OpenAPI description the fake routes.
 
 An operation of the description is covered when the fake has a route with the same method
-and path (path parameter names aside) answering the same success status. The official
-description is not shipped with the package: ``make openapi`` puts it in ``.cache/openapi/``.
+and path (path parameter names aside) answering the same success status. Twilio describes
+each API version in its own file (``twilio_voice_v1.json``, ``_v2``, ``_v3``); the fake's
+routes of the versions a file describes are compared with it. The official descriptions
+are not shipped with the package: ``make openapi`` puts them in ``.cache/openapi/``.
 
 Exit status 0 when the fake routes every operation of the description with its success
 status, 1 when some are missing, 2 when the description cannot be read.
@@ -180,9 +182,17 @@ def compare(source: str, described: Iterable[Operation], routes: Iterable[Operat
     return Report(source, rows, extra)
 
 
+def _version(path: str) -> str:
+    return path.split("/")[1] if path.count("/") > 1 else ""
+
+
 def report(path: Path) -> Report:
-    """Compare the description at ``path`` with the fake's route table."""
-    return compare(str(path), described_operations(read_description(path)), fake_routes())
+    """Compare the description at ``path`` with the fake's routes of the API versions it
+    describes (Twilio describes v1, v2 and v3 of Voice in one file each)."""
+    described = described_operations(read_description(path))
+    versions = {_version(op.path) for op in described}
+    routes = [route for route in fake_routes() if _version(route.path) in versions]
+    return compare(str(path), described, routes)
 
 
 HELP = "List every operation of Twilio's Voice OpenAPI description and whether the fake routes it."

@@ -1,8 +1,10 @@
 """Checking one recorded exchange against ``schemas/``, through the fake's own route table.
 
 The operation is found by the same :class:`Router` that serves requests; request
-parameters are checked by the same request schemas (all faults, not just the first), and
-responses by the operation's success status and response schema, or by the error envelope.
+parameters (a form, a query string or a JSON body, as the operation's API version reads
+them) are checked by the same request schemas (all faults, not just the first), and
+responses by the operation's success status and response schema, or by the version's error
+shape (Twilio's envelope for v1 and v2, an RFC 9457 problem document for v3).
 """
 
 from __future__ import annotations
@@ -82,7 +84,6 @@ def check(recorded: Recorded, extra_hosts: frozenset[str]) -> Outcome:
 
 
 def _request_findings(recorded: Recorded, operation: Operation, outcome: Outcome) -> list[Finding]:
-    where = operation.dialect.where(operation.method)
     if operation.method not in ("GET", "DELETE") and recorded.request_body is None:
         outcome.request_unchecked = True
         return []
@@ -103,7 +104,7 @@ def _request_findings(recorded: Recorded, operation: Operation, outcome: Outcome
             keyword=violation.keyword,
             schema=location(request_schema.name, violation.schema_path),
         )
-        for violation in schemas.request_violations(request_schema, given, where)
+        for violation in operation.dialect.violations(given, request_schema, operation.method)
     ]
 
 
