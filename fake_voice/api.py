@@ -29,6 +29,7 @@ def mock(
     now: datetime | None = None,
     assert_all_faults_fired: bool = True,
     state: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    idempotency_key_reuse: Literal["reject", "replay"] = "reject",
 ) -> FakeVoice:
     """A new fake of voice.twilio.com, not yet started.
 
@@ -47,6 +48,7 @@ def mock(
             account_sid=account_sid,
             assert_all_faults_fired=assert_all_faults_fired,
             state=data,
+            idempotency_key_reuse=idempotency_key_reuse,
         )
     )
     if data is not None:

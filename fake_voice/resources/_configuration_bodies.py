@@ -37,15 +37,13 @@ def check_configuration(ctx: Context, kind: str, body: dict[str, Any], status: i
     (400, or 422 where the description lists it) if it is not one."""
     configuration = body["configuration"]
     try:
+        # The type first: a configuration of another type fails on every key, this says why.
+        given = configuration.get("configurationType")
+        if ("configurationType" in configuration or kind not in KNOWN) and given != kind:
+            raise _refuse("configurationType", f"must be {kind}")
         if kind in KNOWN:
             whole = request_schema(f"requests/Create{kind}Configuration.json")
             json_bodies.parse(whole, {"configuration": configuration})
-        elif configuration.get("configurationType") != kind:
-            raise TwilioError(
-                400,
-                20001,
-                f"Invalid value for parameter configuration.configurationType: must be {kind}",
-            )
         if kind == "Transcription":
             _transcription_rules(configuration)
         if kind == "Recording":
