@@ -481,6 +481,8 @@ def _fetch(trial: RequestPath, account_sid: str, where: str, record: dict[str, A
         raise StateError(
             f"{where} does not render by its schema at {violation.pointer}: {violation.reason}"
         ) from None
+    except (KeyError, TypeError, ValueError) as error:  # a v2/v3 record missing what it needs
+        raise StateError(f"{where} cannot be rendered: {type(error).__name__} {error}") from None
     data = response.data
     if response.status != 200:
         message = data.get("message") or data.get("detail") or data.get("title")

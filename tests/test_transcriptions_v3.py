@@ -333,3 +333,20 @@ def test_the_direct_async_client_creates_with_an_idempotency_key(
     assert first == again
     listed = fake_voice.list_all("v3/Transcriptions", account_sid=ACCOUNT_SID)
     assert [t["id"] for t in listed] == [first]
+
+
+def test_an_injected_fault_on_v3_is_a_problem_document(
+    client: Client, fake_voice: FakeVoice, setup: str
+) -> None:
+    fake_voice.fail("ListV3Transcriptions", status=429)
+    fake_voice.fail("CreateV3Transcriptions", status=503, message="Transcription is unavailable")
+
+    with pytest.raises(Exception, match="Unable to fetch page"):
+        client.voice.v3.transcriptions.list()
+    error = problem(lambda: create(client, setup))
+    listed = fake_voice.calls("ListV3Transcriptions")[-1]
+
+    assert (listed.status, listed.response_headers["Retry-After"]) == (429, "1")
+    assert listed.json["title"] == "Too many requests were sent"
+    assert (error.status, error.code, error.detail) == (503, 20503, "Transcription is unavailable")
+    assert client.voice.v3.transcriptions.list() == []
