@@ -350,3 +350,19 @@ def test_an_injected_fault_on_v3_is_a_problem_document(
     assert listed.json["title"] == "Too many requests were sent"
     assert (error.status, error.code, error.detail) == (503, 20503, "Transcription is unavailable")
     assert client.voice.v3.transcriptions.list() == []
+
+
+def test_the_same_body_with_its_keys_in_another_order_is_the_same_request(
+    http: requests.Session, setup: str
+) -> None:
+    body = {"transcriptionConfigurationId": setup, "sourceId": RECORDING_SID}
+    first = http.post(TRANSCRIPTIONS, json=body, headers={"Idempotency-Key": "order"})
+
+    again = http.post(
+        TRANSCRIPTIONS,
+        json=dict(reversed(list(body.items()))),
+        headers={"Idempotency-Key": "order"},
+    )
+
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again.json() == first.json()

@@ -18,13 +18,14 @@ Decisions:
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from fake_voice.core.dialect import Listing
 from fake_voice.core.errors import TwilioError, bad_request, not_found
 from fake_voice.core.operations import Context, Implementation, Reply
-from fake_voice.core.wire import JSON, encode_json
+from fake_voice.core.wire import JSON
 from fake_voice.resources.configurations import COLLECTION as CONFIGURATIONS
 from fake_voice.state.clock import format_date
 from fake_voice.state.store import Account, Collection, Record
@@ -122,7 +123,7 @@ def _accepted(ctx: Context, record: Record) -> tuple[dict[str, JSON], dict[str, 
 def create(ctx: Context) -> JSON:
     key = ctx.header("Idempotency-Key")
     now = ctx.store.clock.now()
-    body_text = encode_json(ctx.params).decode("utf-8")
+    body_text = json.dumps(ctx.params, sort_keys=True, separators=(",", ":"))  # key order aside
     keys: dict[str, Any] = ctx.account.extras.get(IDEMPOTENCY, {})
     if key is not None:
         if not 1 <= len(key) <= 128:
