@@ -89,6 +89,7 @@ values = st.one_of(
     st.sampled_from(["true", "false", "True", "FALSE", "yes", "", "0", "1e3", "65535", "65536"]),
     st.sampled_from(["sip:a@b.c", "sips:a@b.c", "https://example.com/x", "ftp://x", "GET", "POST"]),
     st.sampled_from(["10.0.0.1", "256.1.1.1", "::1", "2024-02-29", "2023-02-29", "US", "GB", "CA"]),
+    st.sampled_from(["2026-02-30T00:00:00Z", "2026-01-01T00:00:00+14:00", "RE" + "a" * 32]),
     st.sampled_from(['[{"iso_code":"GB","low_risk_numbers_enabled":"false"}]', "[]", "{", "null"]),
 )
 

@@ -366,3 +366,44 @@ def test_the_same_body_with_its_keys_in_another_order_is_the_same_request(
 
     assert (first.status_code, again.status_code) == (202, 202)
     assert again.json() == first.json()
+
+
+@pytest.mark.parametrize(
+    ("moment", "written"),
+    [
+        ("2026-01-01T10:00:00.25+01:30", "2026-01-01T08:30:00Z"),
+        ("2026-01-01t10:00:00z", "2026-01-01T10:00:00Z"),
+        ("2025-12-31T23:00:00-01:00", "2026-01-01T00:00:00Z"),
+    ],
+)
+def test_audio_started_at_takes_any_rfc_3339_form_and_is_written_in_utc(
+    http: requests.Session, setup: str, moment: str, written: str
+) -> None:
+    body = {"transcriptionConfigurationId": setup, "mediaUrl": "https://example.com/a.wav"}
+
+    response = http.post(TRANSCRIPTIONS, json={**body, "audioStartedAt": moment})
+
+    assert response.status_code == 202
+    assert response.json()["transcription"]["audioStartedAt"] == written
+
+
+def test_a_date_that_is_no_real_day_is_a_400_and_stores_nothing(
+    http: requests.Session, fake_voice: FakeVoice, setup: str
+) -> None:
+    before = fake_voice.export_state()
+    body = {"transcriptionConfigurationId": setup, "mediaUrl": "https://example.com/a.wav"}
+
+    created = http.post(TRANSCRIPTIONS, json={**body, "audioStartedAt": "2026-02-30T00:00:00Z"})
+    listed = http.get(TRANSCRIPTIONS, params={"createdAfter": "2026-02-29T00:00:00Z"})
+    malformed = http.get(TRANSCRIPTIONS, params={"createdBefore": "yesterday"})
+
+    assert (created.status_code, listed.status_code, malformed.status_code) == (400, 400, 400)
+    assert created.json()["detail"] == (
+        "Invalid value for parameter audioStartedAt: 2026-02-30T00:00:00Z is not a real date "
+        "and time"
+    )
+    assert malformed.json()["detail"] == (
+        "Invalid value for parameter createdBefore: must be an RFC 3339 date and time, "
+        "e.g. 2026-01-01T00:00:00Z"
+    )
+    assert fake_voice.export_state() == before

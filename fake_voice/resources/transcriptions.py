@@ -19,7 +19,8 @@ Decisions:
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+import re
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from fake_voice.core.dialect import Listing
@@ -41,8 +42,35 @@ RETRY_AFTER = "5"
 FINAL = ("COMPLETED", "FAILED")
 
 
+_RFC3339 = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?"
+    r"(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))\Z"
+)
+
+
 def _parse_date(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
+    """An RFC 3339 date as UTC (fractions dropped); ValueError if it is no real moment."""
+    found = _RFC3339.match(text)
+    if found is None:
+        raise ValueError(f"{text!r} is not an RFC 3339 date")
+    year, month, day, hour, minute, second = (int(part) for part in found.groups()[:6])
+    moment = datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
+    if found[7]:
+        offset = timedelta(hours=int(found[8]), minutes=int(found[9]))
+        moment -= offset if found[7] == "+" else -offset
+    return moment
+
+
+def _given_date(ctx: Context, name: str) -> datetime | None:
+    """The date parameter ``name`` (the schema checked its form); 400 for a day that is not."""
+    if name not in ctx.params:
+        return None
+    try:
+        return _parse_date(ctx.params[name])
+    except ValueError:
+        raise bad_request(
+            f"Invalid value for parameter {name}: {ctx.params[name]} is not a real date and time"
+        ) from None
 
 
 def status_at(record: Record, now: datetime) -> tuple[str, str]:
@@ -121,6 +149,7 @@ def _accepted(ctx: Context, record: Record) -> tuple[dict[str, JSON], dict[str, 
 
 
 def create(ctx: Context) -> JSON:
+    started = _given_date(ctx, "audioStartedAt")
     key = ctx.header("Idempotency-Key")
     now = ctx.store.clock.now()
     body_text = json.dumps(ctx.params, sort_keys=True, separators=(",", ":"))  # key order aside
@@ -149,7 +178,7 @@ def create(ctx: Context) -> JSON:
         "transcriptionConfigurationId": wanted,
         "sourceId": ctx.params.get("sourceId"),
         "mediaUrl": ctx.params.get("mediaUrl"),
-        "audioStartedAt": _written(ctx.params.get("audioStartedAt")),
+        "audioStartedAt": _written(started),
         "participants": _participants(
             ctx.params.get("participants", []), settings["participantDefaults"]
         ),
@@ -168,9 +197,9 @@ def create(ctx: Context) -> JSON:
     return Reply(reply, headers)
 
 
-def _written(moment: str | None) -> str | None:
+def _written(moment: datetime | None) -> str | None:
     """A date as every v3 answer writes it (UTC, whole seconds, Z)."""
-    return None if moment is None else format_date(_parse_date(moment))
+    return None if moment is None else format_date(moment)
 
 
 def fetch(ctx: Context) -> JSON:
@@ -186,8 +215,8 @@ def fetch(ctx: Context) -> JSON:
 
 def list_transcriptions(ctx: Context) -> JSON:
     params = ctx.params
-    after = _parse_date(params["createdAfter"]) if "createdAfter" in params else None
-    before = _parse_date(params["createdBefore"]) if "createdBefore" in params else None
+    after = _given_date(ctx, "createdAfter")
+    before = _given_date(ctx, "createdBefore")
     now = ctx.store.clock.now()
     collection = _collection(ctx.account)
 
