@@ -7,6 +7,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from fake_voice import FakeVoice
+from tests import official
 from tests.conftest import BASE
 from tests.voice_v2v3 import RECORDING, TRANSCRIPTION, account_default, recording_account_default
 
@@ -40,6 +41,10 @@ def test_an_update_with_if_match_needs_the_current_etag(
 
     assert (created.status_code, stale.status_code, fresh.status_code) == (201, 412, 200)
     assert stale.json()["code"] == 20412
+    assert (
+        official.load_all().response_errors("UpdateAccountDefaultConfiguration", 412, stale.json())
+        == []
+    )
     assert fresh.headers["ETag"] != etag
     assert http.get(f"{DEFAULTS}/Transcription").headers["ETag"] == fresh.headers["ETag"]
     assert fresh.json()["configuration"]["language"] == "es-ES"

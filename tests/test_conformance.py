@@ -218,3 +218,28 @@ def test_the_error_envelope_check_refuses_a_status_that_disagrees_with_the_wire(
     assert official.envelope_errors(404, body) == []
     assert official.envelope_errors(400, body) == ["status 404 in the body, 400 on the wire"]
     assert official.envelope_errors(404, {**body, "title": "Not Found", "type": "x"}) != []
+
+
+def test_the_v2_and_v3_checks_hold_errors_to_the_declared_statuses_and_shapes() -> None:
+    description = official.load_all()
+    problem = {
+        "type": "https://www.twilio.com/docs/api/errors/20404",
+        "title": "Resource was not found",
+        "status": 404,
+        "code": 20404,
+    }
+    envelope = {
+        "code": 20404,
+        "message": "The requested resource was not found",
+        "more_info": "https://www.twilio.com/docs/errors/20404",
+        "status": 404,
+    }
+
+    assert description.response_errors("FetchTranscription", 404, problem) == []
+    assert description.response_errors("FetchTranscription", 404, envelope) != []
+    assert description.response_errors("FetchTranscription", 409, {**problem, "status": 409}) == [
+        "the description declares no 409 answer for FetchTranscription"
+    ]
+    assert description.response_errors("FetchRecordingConfiguration", 404, envelope) == []
+    assert description.response_errors("FetchRecordingConfiguration", 404, problem) != []
+    assert official.problem_errors(400, problem) == ["status 404 in the body, 400 on the wire"]
