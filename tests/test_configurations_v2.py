@@ -279,3 +279,21 @@ def test_the_aiohttp_client_reads_and_deletes_but_sends_creates_as_forms(
         b"&configuration=callRecordingStatusCallback"
     )
     assert sent.json["message"] == "The request body is not valid JSON"
+
+
+def test_a_fault_by_path_names_the_version_and_answers_the_legacy_envelope(
+    client: Client, fake_voice: FakeVoice
+) -> None:
+    fake_voice.fail(path="v2/Configurations/*", method="POST", status=500)
+
+    status, code, message = refused(
+        lambda: client.voice.v2.configurations("Recording").create(
+            configuration(configuration=RECORDING)
+        )
+    )
+
+    assert (status, code, message) == (500, 20500, "Unable to create record: Internal Server Error")
+    assert fake_voice.calls("CreateRecordingConfiguration")[-1].json["more_info"] == (
+        "https://www.twilio.com/docs/errors/20500"
+    )
+    assert fake_voice.export_state() == {}
