@@ -31,6 +31,7 @@ def mock(
     state: Mapping[str, Any] | str | os.PathLike[str] | None = None,
     max_recorded: int | None = None,
     unknown_parameters: Literal["ignore", "warn", "reject"] = "ignore",
+    idempotency_key_reuse: Literal["reject", "replay"] = "reject",
 ) -> FakeVoice:
     """A new fake of voice.twilio.com, not yet started.
 
@@ -51,6 +52,7 @@ def mock(
             state=data,
             max_recorded=max_recorded,
             unknown_parameters=unknown_parameters,
+            idempotency_key_reuse=idempotency_key_reuse,
         )
     )
     if data is not None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
 
 from fake_voice import resources
+from fake_voice.core import dialects
 from fake_voice.core.errors import TwilioError
 from fake_voice.core.exchanges import Exchange, Exchanges
 from fake_voice.core.faults import (
@@ -30,11 +31,11 @@ from fake_voice.core.faults import (
 from fake_voice.core.filters import Filter, expect
 from fake_voice.core.hosts import VOICE_HOST, HostRefused, voice_base
 from fake_voice.core.options import Options, check_account_sid
-from fake_voice.core.request_path import RequestPath
+from fake_voice.core.request_path import RequestPath, respond
 from fake_voice.core.schemas import SchemaViolation, validator
-from fake_voice.core.wire import FORM_CONTENT_TYPE, Request, Response, form_value, v1_path
+from fake_voice.core.wire import Request, Response, v1_path
 from fake_voice.intercept import registry
-from fake_voice.resources import archived_calls, dialing_permissions
+from fake_voice.resources import archived_calls, dialing_permissions, transcriptions
 from fake_voice.state import snapshot
 from fake_voice.state.clock import Clock
 from fake_voice.state.store import US1, StateError, Store
@@ -339,28 +340,26 @@ class FakeVoice:
     ) -> Any:
         """Send one request straight to the fake, with no HTTP and no recording.
 
-        ``path`` is ``/v1/ConnectionPolicies`` or just ``ConnectionPolicies``; ``params`` take
-        Twilio's names (``FriendlyName``) and Python values; a None value is not sent, as
-        the official client leaves it out; a parameter the operation does not take is
-        refused whatever ``unknown_parameters`` says (it is the test's own code). It acts in
-        ``region`` (``"au1"``...). Returns the parsed body (None for 204) or raises
-        :class:`TwilioError` with Twilio's status, code and message.
+        ``path`` is ``/v1/ConnectionPolicies`` or just ``ConnectionPolicies`` (v1), or names
+        its version: ``/v2/Configurations/Recording``, ``v3/Transcriptions``. ``params`` take
+        Twilio's names (``FriendlyName``, ``unique_name``, ``transcriptionConfigurationId``)
+        and Python values, sent as that version's official client sends them: a form for
+        v1, a JSON body for v2 and v3 (a dict or list is sent as it is); a None value is not
+        sent, and a parameter the operation does not take is refused whatever
+        ``unknown_parameters`` says (it is the test's own code). It acts in ``region``
+        (``"au1"``...). Returns the parsed body (None for 204) or raises
+        :class:`TwilioError` with Twilio's status, code and message (a v3 problem's
+        ``detail``, else its ``title``).
         """
         account = self._account(account_sid)
-        url = voice_base(region) + v1_path(path)
-        given = (params or {}).items()
-        pairs = [(key, form_value(value)) for key, value in given if value is not None]
-        method = method.upper()
-        if method in ("GET", "DELETE"):
-            if pairs:
-                url += ("&" if "?" in url else "?") + urlencode(pairs)
-            body = b""
-        else:
-            body = urlencode(pairs).encode("utf-8")
-        request = Request(method, url, {"Content-Type": FORM_CONTENT_TYPE}, body)
+        full = v1_path(path)
+        dialect = dialects.for_path(full.partition("?")[0])
+        request = dialect.request(method.upper(), voice_base(region) + full, params or {})
         response = self._core.answer(request, as_account=account)
         if response.status >= 400:
-            raise TwilioError(response.status, response.data["code"], response.data["message"])
+            data = response.data
+            message = data.get("message") or data.get("detail") or data["title"]
+            raise TwilioError(response.status, data["code"], message)
         return response.data
 
     def create(
@@ -375,7 +374,9 @@ class FakeVoice:
     def update(
         self, path: str, *, account_sid: str | None = None, region: str = US1, **params: object
     ) -> Any:
-        return self.call("POST", path, params, account_sid=account_sid, region=region)
+        """Update a resource: POST for v1, PUT for v2 (whose updates are PUT)."""
+        method = "PUT" if v1_path(path).startswith("/v2/") else "POST"
+        return self.call(method, path, params, account_sid=account_sid, region=region)
 
     def delete(self, path: str, *, account_sid: str | None = None, region: str = US1) -> None:
         self.call("DELETE", path, account_sid=account_sid, region=region)
@@ -386,7 +387,11 @@ class FakeVoice:
         """Every record of a list, following its pages: ``voice.list_all("ConnectionPolicies")``."""
         page = self.call("GET", path, filters, account_sid=account_sid, region=region)
         records: list[Any] = list(page[page["meta"]["key"]])
-        while page["meta"]["next_page_url"]:
+        while page["meta"].get("nextToken"):  # v3: the same filters, and the next token
+            query = urlencode({**filters, "pageToken": page["meta"]["nextToken"]})
+            page = self.call("GET", f"{path}?{query}", account_sid=account_sid)
+            records.extend(page[page["meta"]["key"]])
+        while page["meta"].get("next_page_url"):
             next_url = urlsplit(page["meta"]["next_page_url"])
             following = f"{next_url.path}?{next_url.query}"
             page = self.call("GET", following, account_sid=account_sid, region=region)
@@ -427,6 +432,19 @@ class FakeVoice:
         dialing_permissions.set_high_risk_prefixes(
             self._core.store, account, region, iso_code, prefixes
         )
+
+    def finish_transcription(
+        self, transcription_id: str, status: str = "COMPLETED", *, account_sid: str | None = None
+    ) -> None:
+        """Settle a v3 transcription now, as ``COMPLETED`` or ``FAILED``, whatever the clock.
+
+        Until then a transcription is PENDING for 5 seconds of the fake's clock, RUNNING
+        until 15 seconds and COMPLETED after. Raises ValueError for another status and
+        KeyError for a transcription the account does not have.
+        """
+        account = self._core.store.account(self._account(account_sid))
+        with self._core.store.lock:
+            transcriptions.finish(account, transcription_id, status, self._core.clock.now())
 
     # -- state from elsewhere, and the fake over real HTTP -----------------------------
 
@@ -499,11 +517,14 @@ def _verified(options: Options, data: object) -> Store:
             pointer = "/".join(str(part) for part in error.absolute_path)
             raise StateError(f"{named}: extras/{pointer}: {error.message}")
         base = voice_base(region)
+        # What each fetch is given as its request: it reads its path from its context, and
+        # a request's headers (none here) only; one for the account, not one per record.
+        request = Request("GET", base, {})
         for (kind, parent), collection in account.collections():
             name = f"{kind}/{parent}" if parent else kind
             for index, record in enumerate(collection):
                 where = f"{named}: {name}[{index}]"
-                _fetch(trial, account_sid, region, base, where, record)
+                _fetch(trial, account_sid, region, request, where, record)
     return trial.store
 
 
@@ -511,22 +532,27 @@ def _fetch(
     trial: RequestPath,
     account_sid: str,
     region: str,
-    base: str,
+    request: Request,
     where: str,
     record: dict[str, Any],
 ) -> None:
     """Fetch ``record`` at its ``url`` as the fake's fetch operation would, minus HTTP."""
     url = record.get("url")
-    if not isinstance(url, str) or not url.startswith("/v1/") or "?" in url:
-        raise StateError(f"{where} needs a url: the /v1/... path it is fetched at")
+    if not isinstance(url, str) or not re.match(r"/v[123]/", url) or "?" in url:
+        raise StateError(f"{where} needs a url: the /vN/... path it is fetched at")
     try:
         operation, path_params = trial.router.match("GET", url)
-        trial.operate(operation, path_params, {}, account_sid, region, base, url)
+        base = request.base_url
+        body = trial.operate(operation, path_params, {}, account_sid, region, base, url, request)
+        respond(operation, body, self_check=True)  # what the body is checked by, if not yet
     except TwilioError as error:
         raise StateError(f"{where} cannot be fetched at {url}: {error.message}") from None
     except SchemaViolation as violation:
         raise StateError(
             f"{where} does not render by its schema at {violation.pointer}: {violation.reason}"
         ) from None
-    if path_params.get("Sid") != record["sid"]:
+    except (KeyError, TypeError, ValueError) as error:  # a v2/v3 record missing what it needs
+        raise StateError(f"{where} cannot be rendered: {type(error).__name__} {error}") from None
+    # A fetch finds its record by the url's last segment (a sid, an id, a v2 Type).
+    if url.rsplit("/", 1)[1] != record["sid"]:
         raise StateError(f"{where} has the sid {record['sid']} but its url names another")

@@ -1,4 +1,4 @@
-"""Twilio's official OpenAPI description of Voice v1, as the conformance tests read it.
+"""Twilio's official OpenAPI descriptions of Voice v1, v2 and v3, as conformance tests read them.
 
 The description is not in the repository: ``make openapi`` copies it into ``.cache/openapi/``
 (``FAKE_VOICE_OPENAPI_DIR`` names another folder). Without it the tests that need it fail,
@@ -11,10 +11,12 @@ the numeric form; everything else is kept. ``format`` is checked for the two for
 Voice responses use with a standard meaning, ``date-time`` (RFC 3339) and ``uri`` (has a
 scheme); Twilio's own formats (``uri-map``, ``int64``...) are annotations.
 
-The description declares no error responses, so error bodies are checked against the
-envelope of TWILIO_FACTS.md: ``code``, ``message``, ``more_info`` (Twilio's error page for
+The v1 description declares no error responses, so its error bodies are checked against
+the envelope of TWILIO_FACTS.md: ``code``, ``message``, ``more_info`` (Twilio's error page for
 that code) and ``status`` (the HTTP status), optionally ``detail`` and ``details``, and never
-the ``type``/``title`` shape that makes twilio-python raise another exception.
+the ``type``/``title`` shape that makes twilio-python raise another exception. v2 and v3
+declare theirs (v2 that envelope, v3 RFC 9457 problem documents): an error must be one of
+the statuses the operation lists, with the body its schema gives, in that same shape.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from fake_voice.cli.coverage import (
+    ENV_DIR,
     V1_FILE,
     DescriptionError,
     Operation,
@@ -43,6 +46,8 @@ from fake_voice.cli.coverage import (
 
 _URI = "urn:fake-voice:twilio-voice-v1"
 _FORM = "application/x-www-form-urlencoded"
+_JSON = "application/json"
+FILES = ("twilio_voice_v1.json", "twilio_voice_v2.json", "twilio_voice_v3.json")
 _RFC3339 = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})\Z"
 )
@@ -67,7 +72,8 @@ ERROR_ENVELOPE: dict[str, Any] = {
 class Parameter:
     name: str
     location: str
-    """``path``, ``query`` or ``form`` (the form-encoded request body)."""
+    """``path``, ``query``, ``header``, ``form`` (the form-encoded request body) or ``json``
+    (a top-level key of the JSON request body)."""
     required: bool
 
 
@@ -150,7 +156,9 @@ class Description:
                 if not isinstance(spec, Mapping) or "operationId" not in spec:
                     continue
                 name = spec["operationId"]
-                self.operations[name] = OfficialOperation(methods[name], _parameters(spec))
+                self.operations[name] = OfficialOperation(
+                    methods[name], _parameters(spec, document)
+                )
                 self._responses[name] = {
                     status: to_json_schema(_json_schema_of(response))
                     for status, response in spec.get("responses", {}).items()
@@ -193,13 +201,19 @@ class Description:
 
     def response_errors(self, operation_id: str, status: int, body: Any) -> list[str]:
         """Why ``body`` is not what the description says ``status`` answers with ([] if it is)."""
-        if status >= 400:
-            return envelope_errors(status, body)
         responses = self._responses.get(operation_id)
         if responses is None:
             return [f"the description has no operation {operation_id}"]
+        declares_errors = any(code[0] in "45" for code in responses)
+        if status >= 400 and not declares_errors:  # v1
+            return envelope_errors(status, body)
         if str(status) not in responses:
             return [f"the description declares no {status} answer for {operation_id}"]
+        if status >= 400:
+            validator = self.validator(operation_id, status)
+            found = [] if validator is None else [_describe(e) for e in validator.iter_errors(body)]
+            shape = problem_errors if isinstance(body, dict) and "type" in body else envelope_errors
+            return found + shape(status, body)
         validator = self.validator(operation_id, status)
         if validator is None:
             return [] if body is None else [f"{status} has no body in the description: {body!r}"]
@@ -218,6 +232,25 @@ def envelope_errors(status: int, body: Any) -> list[str]:
     return problems
 
 
+PROBLEM: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "code"],
+    "not": {"anyOf": [{"required": ["message"]}, {"required": ["more_info"]}]},
+}
+
+
+def problem_errors(status: int, body: Any) -> list[str]:
+    """Why ``body`` is not an RFC 9457 problem document for ``status`` ([] if it is)."""
+    problems = [_describe(e) for e in Draft202012Validator(PROBLEM).iter_errors(body)]
+    if problems:
+        return problems
+    if body["status"] != status:
+        problems.append(f"status {body['status']} in the body, {status} on the wire")
+    if body["type"] != f"https://www.twilio.com/docs/api/errors/{body['code']}":
+        problems.append(f"type {body['type']} is not the page of code {body['code']}")
+    return problems
+
+
 def _describe(error: Any) -> str:
     return f"/{'/'.join(str(p) for p in error.absolute_path)}: {error.message}"
 
@@ -228,15 +261,27 @@ def _json_schema_of(response: Mapping[str, Any]) -> Any:
     return None if media is None else media.get("schema", {})
 
 
-def _parameters(spec: Mapping[str, Any]) -> tuple[Parameter, ...]:
+def _resolved(schema: Mapping[str, Any], document: Mapping[str, Any]) -> Mapping[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _parameters(spec: Mapping[str, Any], document: Mapping[str, Any]) -> tuple[Parameter, ...]:
     found = [
         Parameter(p["name"], p["in"], bool(p.get("required", False)))
         for p in spec.get("parameters", [])
     ]
-    body = ((spec.get("requestBody") or {}).get("content") or {}).get(_FORM, {})
-    form = body.get("schema", {})
-    required = set(form.get("required", ()))
-    found += [Parameter(name, "form", name in required) for name in form.get("properties", {})]
+    content = (spec.get("requestBody") or {}).get("content") or {}
+    for media, location in ((_FORM, "form"), (_JSON, "json")):
+        schema = _resolved(content.get(media, {}).get("schema", {}), document)
+        # A oneOf body (v3's two create bodies) takes the keys of every variant.
+        variants = [_resolved(s, document) for s in schema.get("oneOf", [])] or [schema]
+        for variant in variants:
+            required = set(variant.get("required", ()))
+            for name in variant.get("properties", {}):
+                if all(p.name != name or p.location != location for p in found):
+                    found.append(Parameter(name, location, name in required))
     return tuple(found)
 
 
@@ -247,13 +292,39 @@ def _load(path: Path) -> Description:
 
 def load() -> Description:
     """The official Voice v1 description; fails the calling test if it is not there."""
-    path = environment_description_path() or Path(".cache") / "openapi" / V1_FILE
+    return _or_fail(lambda: _load(_v1_path()))
+
+
+def _v1_path() -> Path:
+    """Where Twilio's v1 description is: ``$FAKE_VOICE_OPENAPI_DIR`` or ``.cache/openapi/``
+    (the shipped operation index holds no schemas, so the conformance tests need the file)."""
+    return environment_description_path() or Path(".cache") / "openapi" / V1_FILE
+
+
+@cache
+def _load_all(folder: Path) -> Description:
+    documents = [read_description(folder / name) for name in FILES]
+    merged: dict[str, Any] = {"paths": {}, "components": {"schemas": {}}}
+    for document in documents:
+        merged["paths"].update(document["paths"])
+        merged["components"]["schemas"].update(document.get("components", {}).get("schemas", {}))
+    return Description(folder, merged)
+
+
+def load_all() -> Description:
+    """Voice v1, v2 and v3 as one description (their paths and schema names never clash);
+    fails the calling test if one of them is not there."""
+    return _or_fail(lambda: _load_all(_v1_path().parent))
+
+
+def _or_fail(read: Any) -> Description:
     try:
-        return _load(path)
+        found: Description = read()
+        return found
     except DescriptionError as error:
         problem = str(error)
     pytest.fail(
-        f"{problem}\nRun `make openapi` to fetch Twilio's official description "
-        "(or set FAKE_VOICE_OPENAPI_DIR to the folder that holds twilio_voice_v1.json).",
+        f"{problem}\nRun `make openapi` to fetch Twilio's official descriptions "
+        f"(or set {ENV_DIR} to the folder that holds twilio_voice_v1.json, v2 and v3).",
         pytrace=False,
     )

@@ -3,9 +3,9 @@ fake's route table holds exactly the operations of that description.
 
 The scenarios of ``tests/scenarios/`` drive the official client; every exchange they cause is
 checked twice: against the fake's own strict schemas (the response schema its operation
-names, or ``error.json``) and against the official description (the response schema of that
-operation and status, or Twilio's error envelope). The route-table tests fail until the fake
-serves all of Voice v1: that is the point of them.
+names, or its version's error schema) and against the official descriptions of v1, v2 and
+v3 (the response schema of that operation and status, and the version's error shape). The
+route-table tests fail until the fake serves all 53 operations: that is the point of them.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from twilio.rest import Client
 
 from fake_voice import Exchange, FakeVoice, mock
 from fake_voice.cli.coverage import Report, compare, fake_routes
+from fake_voice.core import dialects
 from fake_voice.core import schemas as _schemas
 from fake_voice.core.operations import Operation
 from fake_voice.resources import router
@@ -34,7 +35,7 @@ def routes() -> dict[str, Operation]:
 def own_schema_problems(exchange: Exchange) -> list[str]:
     """Why the body breaks the fake's own schemas ([] if it does not)."""
     if exchange.status >= 400:
-        name: str | None = "error.json"
+        name: str | None = dialects.for_path(exchange.path).error_schema
     else:
         operation = routes()[str(exchange.operation)]
         if exchange.status != operation.status:
@@ -48,9 +49,11 @@ def own_schema_problems(exchange: Exchange) -> list[str]:
 
 def official_problems(exchange: Exchange, description: official.Description) -> list[str]:
     """Why the body breaks the official description ([] if it does not)."""
-    if exchange.operation is None:  # no route: only an error envelope can be right
+    if exchange.operation is None:  # no route: only the version's error shape can be right
         if exchange.status < 400:
             return [f"{exchange.status} without a route"]
+        if exchange.path.startswith("/v3/"):
+            return official.problem_errors(exchange.status, exchange.json)
         return official.envelope_errors(exchange.status, exchange.json)
     route = routes()[exchange.operation]
     described = description.by_route(route.method, route.template)
@@ -62,7 +65,7 @@ def official_problems(exchange: Exchange, description: official.Description) -> 
 
 
 def problems_of(exchanges: list[Exchange]) -> list[str]:
-    description = official.load()
+    description = official.load_all()
     found: list[str] = []
     for exchange in exchanges:
         where = f"{exchange.method} {exchange.path} -> {exchange.status}"
@@ -82,7 +85,7 @@ def run_everything() -> list[Exchange]:
 
 
 def coverage() -> Report:
-    description = official.load()
+    description = official.load_all()
     described = [op.operation for op in description.operations.values()]
     return compare(str(description.source), described, fake_routes())
 
@@ -145,14 +148,14 @@ def test_every_route_answers_the_status_and_bears_the_name_the_description_gives
 
 
 def test_every_route_takes_the_parameters_the_description_lists() -> None:
-    description = official.load()
+    description = official.load_all()
     differing: dict[str, tuple[list[str], list[str]]] = {}
     for route in routes().values():
         described = description.by_route(route.method, route.template)
         if described is None:
             continue  # reported by test_every_route_is_an_operation_of_the_description
         ours = sorted(route.request.params)
-        theirs = sorted(described.names("query", "form"))
+        theirs = sorted(described.names("query", "form", "json"))
         if ours != theirs:
             differing[route.name] = (ours, theirs)
     assert differing == {}
@@ -182,7 +185,7 @@ def test_nullable_becomes_a_null_type_and_a_null_enum_member() -> None:
 
 
 def test_the_official_check_refuses_what_the_description_forbids() -> None:
-    description = official.load()
+    description = official.load_all()
     policy: dict[str, Any] = {
         "account_sid": ACCOUNT_SID,
         "sid": "NY" + "a" * 32,
@@ -215,3 +218,28 @@ def test_the_error_envelope_check_refuses_a_status_that_disagrees_with_the_wire(
     assert official.envelope_errors(404, body) == []
     assert official.envelope_errors(400, body) == ["status 404 in the body, 400 on the wire"]
     assert official.envelope_errors(404, {**body, "title": "Not Found", "type": "x"}) != []
+
+
+def test_the_v2_and_v3_checks_hold_errors_to_the_declared_statuses_and_shapes() -> None:
+    description = official.load_all()
+    problem = {
+        "type": "https://www.twilio.com/docs/api/errors/20404",
+        "title": "Resource was not found",
+        "status": 404,
+        "code": 20404,
+    }
+    envelope = {
+        "code": 20404,
+        "message": "The requested resource was not found",
+        "more_info": "https://www.twilio.com/docs/errors/20404",
+        "status": 404,
+    }
+
+    assert description.response_errors("FetchTranscription", 404, problem) == []
+    assert description.response_errors("FetchTranscription", 404, envelope) != []
+    assert description.response_errors("FetchTranscription", 409, {**problem, "status": 409}) == [
+        "the description declares no 409 answer for FetchTranscription"
+    ]
+    assert description.response_errors("FetchRecordingConfiguration", 404, envelope) == []
+    assert description.response_errors("FetchRecordingConfiguration", 404, problem) != []
+    assert official.problem_errors(400, problem) == ["status 404 in the body, 400 on the wire"]

@@ -12,6 +12,7 @@ sees the same examples every time.
 from __future__ import annotations
 
 import base64
+import json
 import re
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -25,11 +26,21 @@ from fake_voice import FakeVoice
 from fake_voice.core.wire import Request
 from fake_voice.resources import router
 from tests.conftest import ACCOUNT_SID
+from tests.voice_v2v3 import RECORDING, RECORDING_SID, TRANSCRIPTION
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"{ACCOUNT_SID}:t".encode()).decode()}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+JSON = {"Content-Type": "application/json"}
+PROBLEM_KEYS = {"type", "title", "status", "code", "detail", "errors"}
 OPERATIONS = sorted(router().operations.values(), key=lambda op: op.name)
-ERROR_CODES = {400: {20001, 21481}, 401: {20003}, 404: {20404}, 405: {20004}}
+ERROR_CODES = {
+    400: {20001, 21481},
+    401: {20003},
+    404: {20404},
+    405: {20004},
+    409: {20409},
+    422: {20422},
+}
 FUZZ = settings(
     max_examples=60,
     deadline=None,
@@ -47,7 +58,18 @@ def world() -> tuple[FakeVoice, dict[str, str]]:
     record = voice.create("IpRecords", IpAddress="10.0.0.1")["sid"]
     mapping = voice.create("SourceIpMappings", IpRecordSid=record, SipDomainSid="SD" + "1" * 32)
     call = voice.add_archived_call("2024-02-29")
+    setup = voice.create(
+        "v2/Configurations/Transcription", unique_name="support", configuration=TRANSCRIPTION
+    )["id"]
+    recording = voice.create("v2/Configurations/Recording", configuration=RECORDING)["id"]
+    voice.create("v2/AccountDefaultConfiguration/Recording", configuration=RECORDING)
+    transcription = voice.create(
+        "v3/Transcriptions", transcriptionConfigurationId=setup, sourceId=RECORDING_SID
+    )["transcription"]["id"]
     sids = {
+        "Transcription": setup,
+        "Recording": recording,
+        "Transcriptions": transcription,
         "NY": policy,
         "NE": target,
         "BY": trunk,
@@ -67,6 +89,7 @@ values = st.one_of(
     st.sampled_from(["true", "false", "True", "FALSE", "yes", "", "0", "1e3", "65535", "65536"]),
     st.sampled_from(["sip:a@b.c", "sips:a@b.c", "https://example.com/x", "ftp://x", "GET", "POST"]),
     st.sampled_from(["10.0.0.1", "256.1.1.1", "::1", "2024-02-29", "2023-02-29", "US", "GB", "CA"]),
+    st.sampled_from(["2026-02-30T00:00:00Z", "2026-01-01T00:00:00+14:00", "RE" + "a" * 32]),
     st.sampled_from(['[{"iso_code":"GB","low_risk_numbers_enabled":"false"}]', "[]", "{", "null"]),
 )
 
@@ -79,8 +102,11 @@ PREFIX_AFTER = {
     "IpRecords": "IL",
     "SourceIpMappings": "IB",
     "Calls": "CA",
+    "Recording": "Recording",
+    "Transcription": "Transcription",
+    "Transcriptions": "Transcriptions",
 }
-RIGHT_VALUES = {"IsoCode": "GB", "Date": "2024-02-29"}
+RIGHT_VALUES = {"IsoCode": "GB", "Date": "2024-02-29", "Type": "Recording"}
 
 
 def path_values(sids: dict[str, str], right: str) -> st.SearchStrategy[str]:
@@ -90,7 +116,7 @@ def path_values(sids: dict[str, str], right: str) -> st.SearchStrategy[str]:
         lambda prefix: prefix + "f" * 32
     )
     dates = st.sampled_from(["2024-02-29", "2024-02-30", "24-1-1", "2024-13-01"])
-    isos = st.sampled_from(["US", "GB", "CA", "us", "XX", "U"])
+    isos = st.sampled_from(["US", "GB", "CA", "us", "XX", "U", "Default", "Summary", "recording"])
     other = st.one_of(real, forged, dates, isos, junk.filter(lambda s: "/" not in s and s))
     return st.one_of(st.just(right), st.just(right), other)
 
@@ -111,7 +137,41 @@ def requests_for(draw: st.DrawFn, operation: Any, sids: dict[str, str]) -> Reque
     encoded = urlencode(pairs)
     if method in ("GET", "DELETE"):
         return Request(method, f"https://voice.twilio.com{path}?{encoded}", AUTH)
+    if operation.dialect.version != "v1":  # JSON bodies: right ones, near misses and junk
+        body = draw(st.one_of(json_bodies(operation), st.binary(max_size=40)))
+        return Request(method, f"https://voice.twilio.com{path}", {**AUTH, **JSON}, body)
     return Request(method, f"https://voice.twilio.com{path}", {**AUTH, **FORM}, encoded.encode())
+
+
+def json_bodies(operation: Any) -> st.SearchStrategy[bytes]:
+    """Bodies built from a right one by dropping, changing or adding keys, at any depth."""
+    right: dict[str, Any] = {
+        "configuration": TRANSCRIPTION if "/Transcription" in operation.template else RECORDING,
+        "unique_name": "calls",
+        "configuration_id": "support",
+        "transcriptionConfigurationId": "voice_transcriptionconfiguration_" + "0" * 26,
+        "sourceId": RECORDING_SID,
+    }
+    leaves = st.one_of(values, st.integers(), st.booleans(), st.none(), st.just([]))
+
+    def vary(value: Any, depth: int) -> st.SearchStrategy[Any]:
+        if not (isinstance(value, dict) and value and depth):
+            return leaves
+        keys = sorted(value)
+        nested = [
+            vary(value[key], depth - 1).map(lambda v, key=key: {**value, key: v})
+            for key in keys
+            if isinstance(value[key], dict)
+        ]
+        return st.one_of(
+            st.just(value),
+            st.sampled_from(keys).map(lambda k: {n: v for n, v in value.items() if n != k}),
+            st.tuples(st.sampled_from(keys), leaves).map(lambda kv: {**value, kv[0]: kv[1]}),
+            st.just({**value, "unexpectedKey": 1}),
+            *nested,
+        )
+
+    return vary(right, 3).map(lambda body: json.dumps(body).encode())
 
 
 def success_status(method: str, path: str) -> int | None:
@@ -132,7 +192,11 @@ def assert_well_answered(voice: FakeVoice, request: Request) -> None:
         assert response.status == success_status(request.method, request.path)
         return
     body = response.data
-    assert set(body) == {"code", "message", "more_info", "status"}
+    if request.path.startswith("/v3/"):  # RFC 9457 problem documents
+        assert {"type", "title", "status", "code"} <= set(body) <= PROBLEM_KEYS
+        assert body["type"] == f"https://www.twilio.com/docs/api/errors/{body['code']}"
+    else:
+        assert set(body) == {"code", "message", "more_info", "status"}
     assert body["status"] == response.status
     assert body["code"] in ERROR_CODES[response.status], body
     assert voice.export_state() == before

@@ -270,7 +270,7 @@ def test_a_path_the_fake_does_not_route_is_listed_not_replayed(
     fake_voice.save_recording(path)
     data = json.loads(path.read_text())
     v2 = json.loads(json.dumps(data["exchanges"][0]))
-    v2["request"]["url"] = "https://voice.twilio.com/v2/Configurations/Recording/edge"
+    v2["request"]["url"] = "https://voice.twilio.com/v4/Recordings/edge"
     data["exchanges"].insert(0, v2)
     path.write_text(json.dumps(data))
 
@@ -279,8 +279,7 @@ def test_a_path_the_fake_does_not_route_is_listed_not_replayed(
     assert report.ok
     assert report.text().splitlines()[:2] == [
         f"{path}: fake-voice recording, 2 entries, matches",
-        "  #1 GET voice.twilio.com/v2/Configurations/Recording/edge: not covered (the fake has "
-        "no route)",
+        "  #1 GET voice.twilio.com/v4/Recordings/edge: not covered (the fake has no route)",
     ]
 
 
@@ -306,7 +305,13 @@ def _record_with_world(scenario: Scenario, folder: Path) -> tuple[list[Path], di
     return paths, world[0]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+# The transcription scenario moves the fake's clock between its requests (their statuses
+# follow it); a replay sees requests only, so it is compared in the test below instead.
+CLOCKED = "transcriptions.transcriptions_from_create_to_completed"
+TIMELESS = [s for s in SCENARIOS if s.id != CLOCKED]
+
+
+@pytest.mark.parametrize("scenario", TIMELESS, ids=[s.id for s in TIMELESS])
 def test_every_scenario_of_the_suite_replays_with_no_difference(
     scenario: Scenario, tmp_path: Path
 ) -> None:
@@ -332,6 +337,8 @@ def test_from_an_empty_world_only_what_the_handle_seeded_differs(tmp_path: Path)
         "archived_calls.archived_call_deleted_once.yaml",
         "dialing_permissions.high_risk_special_prefixes.json",
         "dialing_permissions.high_risk_special_prefixes.yaml",
+        f"{CLOCKED}.json",
+        f"{CLOCKED}.yaml",
     ]
     assert {(d.operation, d.part) for d in report.differences} == {
         ("DeleteArchivedCall", "status"),
@@ -339,4 +346,9 @@ def test_from_an_empty_world_only_what_the_handle_seeded_differs(tmp_path: Path)
         ("ListDialingPermissionsHrsPrefixes", "body"),
         ("ListDialingPermissionsHrsPrefixes", "status"),
         ("ListDialingPermissionsHrsPrefixes", "code"),
+        # statuses the recording's clock had moved on, and the page tokens they shaped
+        ("FetchTranscription", "body"),
+        ("ListV3Transcriptions", "body"),
+        ("ListV3Transcriptions", "status"),
+        ("ListV3Transcriptions", "code"),
     }

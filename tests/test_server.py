@@ -264,7 +264,7 @@ def test_control_load_takes_the_body_whatever_its_content_type(server: Server) -
             b'{"AC11111111111111111111111111111111": {"collections": {"connection_policies": '
             b'[{"sid": "NY1"}]}}}',
             "The state was refused: account AC11111111111111111111111111111111: "
-            "connection_policies[0] needs a url: the /v1/... path it is fetched at",
+            "connection_policies[0] needs a url: the /vN/... path it is fetched at",
         ),
     ],
 )

@@ -1,5 +1,5 @@
 """Twilio's official Node client (npm ``twilio``, pinned in tests/node/package.json) against
-the server: tests/node/connection_policies.js, and every line it prints.
+the server: tests/node/connection_policies.js and voice_v2v3.js, and every line they print.
 
 ``make pytest`` installs tests/node/node_modules first (``npm ci``).
 """
@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 from fake_voice import Exchange, serve
+from fake_voice.resources import router
 from tests.conftest import ACCOUNT_SID
 
 NODE_DIR = Path(__file__).parent / "node"
@@ -102,3 +103,48 @@ def check_the_script(output: str, exchanges: list[Exchange], base: str) -> None:
     update = next(e for e in exchanges if e.operation == "UpdateConnectionPolicyTarget")
     assert dict(update.form) == {"Enabled": "false", "Priority": "5"}
     assert update.headers["User-Agent"].startswith("twilio-node/6.3.1 ")
+
+
+def test_the_node_client_drives_every_v2_and_v3_operation_on_the_server() -> None:
+    with serve(seed=1) as server:
+        output = run_node("voice_v2v3.js", server.url)
+        exchanges = list(server.voice.requests)
+    created = {e.operation: e.json["id"] for e in exchanges if e.status == 201 and "id" in e.json}
+    recording = created["CreateRecordingConfiguration"]
+    setup = created["CreateTranscriptionConfiguration"]
+    assert output.splitlines() == [
+        f"created recording {recording} calls",
+        f"fetched recording {recording} channels=mono",
+        "updated recording every call",
+        f"created transcription configuration {setup}",
+        "set default, and twilio-node threw SyntaxError",
+        f"default transcription configuration {setup}",
+        "typed fetch support en-US",
+        "updated transcription configuration en-GB",
+        "created summary true",
+        "updated summary brief long",
+        "fetched summary true",
+        "removed summary true",
+        f"account default {ACCOUNT_SID}",
+        "updated account default all calls",
+        "fetched account default both",
+        "second account default refused 409 20409 RestException",
+        "removed account default true",
+        "created transcription PENDING same=true",
+        "fetched transcription true PENDING",
+        "pages true true",
+        "both sources refused 400 20001 TwilioServiceException",
+        "unknown transcription refused 404 20404 TwilioServiceException",
+        "removed recording true",
+        "removed transcription configuration true",
+        "removed recording refused 404 20404 RestException",
+    ]
+    succeeded = {e.operation for e in exchanges if e.status is not None and e.status < 300}
+    versions = {
+        op.name for op in router().operations.values() if op.template[:4] in ("/v2/", "/v3/")
+    }
+    assert succeeded == versions
+    # What the Node client sent: JSON, and the Idempotency-Key header given to create().
+    first = next(e for e in exchanges if e.operation == "CreateV3Transcriptions")
+    assert first.headers["Content-Type"] == "application/json"
+    assert first.headers["Idempotency-Key"] == "node-1"

@@ -184,7 +184,7 @@ BAD_STATES: list[tuple[str, Callable[[State], object], str]] = [
     (
         "a record without a url",
         lambda s: _policy(s).pop("url"),
-        f"{A}: connection_policies[0] needs a url: the /v1/... path it is fetched at",
+        f"{A}: connection_policies[0] needs a url: the /vN/... path it is fetched at",
     ),
     (
         "a wrong type",

@@ -1,8 +1,9 @@
 """The seam per API version: how a body is read, how an error and a list page are written.
 
 Voice v1 reads form bodies (query strings for GET and DELETE), answers errors in Twilio's
-legacy envelope and writes list pages with ``meta`` and ``PageToken``; later versions read
-JSON bodies, answer RFC 9457 problem documents or write token pages. The request path and
+legacy envelope and writes list pages with ``meta`` and ``PageToken``; v2 reads JSON bodies
+and answers the legacy envelope; v3 reads JSON bodies, answers RFC 9457 problem documents
+and writes token pages (``pageSize``, ``pageToken``). The request path and
 the resources ask the operation's :class:`Dialect` and never test for a version.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from fake_voice.core.errors import TwilioError
-from fake_voice.core.schemas import RequestSchema
+from fake_voice.core.schemas import ParamViolation, RequestSchema
 from fake_voice.core.wire import JSON, Encoded, MultiDict, Request, Response, encode_json
 
 
@@ -86,9 +87,9 @@ class Dialect(Protocol):
     error_schema: str
     """The schema under ``schemas/`` that every error body of this version satisfies."""
 
-    def read(self, request: Request, method: str) -> MultiDict:
+    def read(self, request: Request, method: str) -> MultiDict | JSON:
         """The raw parameters an operation of ``method`` takes from ``request`` (400 if
-        they cannot be read at all)."""
+        they cannot be read at all): form or query pairs, or a JSON body."""
         ...
 
     def where(self, method: str) -> str:
@@ -101,8 +102,15 @@ class Dialect(Protocol):
         is reported as an unknown parameter (``fake_voice.core.unknown``)."""
         ...
 
-    def parse(self, given: MultiDict, schema: RequestSchema, method: str) -> dict[str, Any]:
+    def parse(self, given: MultiDict | JSON, schema: RequestSchema, method: str) -> dict[str, Any]:
         """The parameters coerced and validated by ``schema`` (Twilio's 400 on any fault)."""
+        ...
+
+    def violations(
+        self, given: MultiDict | JSON, schema: RequestSchema, method: str
+    ) -> list[ParamViolation]:
+        """Every fault :meth:`parse` would refuse ``given`` for, without raising (what
+        ``fake-voice validate`` lists for recorded traffic)."""
         ...
 
     def error_response(self, error: TwilioError) -> Response:
@@ -111,4 +119,9 @@ class Dialect(Protocol):
 
     def page(self, request: ListRequest, listing: Listing) -> Page:
         """One page of ``listing`` as this version writes list bodies."""
+        ...
+
+    def request(self, method: str, url: str, params: Mapping[str, object]) -> Request:
+        """``params`` sent to ``url`` as this version's official clients send them (a None
+        value is left out, as they leave it out)."""
         ...

@@ -16,7 +16,7 @@ from fake_voice.core import dialects, schemas
 from fake_voice.core.dialect import Dialect, Listing, Page
 from fake_voice.core.errors import method_not_allowed, not_found
 from fake_voice.core.options import Options
-from fake_voice.core.wire import JSON
+from fake_voice.core.wire import JSON, Request
 from fake_voice.state.store import Account, Store
 
 _PARAM = re.compile(r"\{([A-Za-z]+)\}")
@@ -35,6 +35,11 @@ class Context:
     params: dict[str, Any]
     base_url: str
     path: str
+    request: Request
+
+    def header(self, name: str) -> str | None:
+        """A header of the request (``Idempotency-Key``), None when it was not sent."""
+        return self.request.header(name)
 
     @property
     def page_size_over_limit(self) -> Literal["cap", "reject"]:
@@ -46,11 +51,20 @@ class Context:
 
 
 Implementation = Callable[[Context], JSON]
-"""What a resource does for one operation: a body (data, ``Encoded``, a ``Page``) or None."""
+"""What a resource does for one operation: a body (data, ``Encoded``, a ``Page``, a
+:class:`Reply`) or None."""
 Check = Callable[[Mapping[str, Any], Mapping[str, str]], None]
 """A request rule beyond the schema that needs no state: it gets the coerced parameters and
 the path parameters and raises ``TwilioError`` (a 400) for a request it refuses. The
 request path and the traffic checker both run it, so they refuse the same requests."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A body with response headers of its own (v3's ``Location``, ``Operation-Id``)."""
+
+    body: JSON
+    headers: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,12 @@ def _segment(path: str) -> str:
     """``v1/ConnectionPolicies`` of ``/v1/ConnectionPolicies/NY.../Targets``."""
     parts = path.split("/", 3)
     return f"{parts[1]}/{parts[2]}" if len(parts) > 2 else ""
+
+
+def _specificity(operation: Operation) -> tuple[tuple[bool, ...], str, str]:
+    segments = operation.template.split("/")
+    parameters = tuple(segment.startswith("{") for segment in reversed(segments))
+    return parameters, operation.template, operation.method
 
 
 class Router:
@@ -109,7 +129,10 @@ class Router:
         # Operations by version and first segment after it ("v1/ConnectionPolicies"),
         # so a request tries a handful of patterns rather than all of them.
         self._by_segment: dict[str, list[Operation]] = {}
-        for operation in sorted(self.operations.values(), key=lambda op: (op.template, op.method)):
+        # Where two templates match one path, the one with a literal segment nearer the end
+        # wins: GET /v2/Configurations/Recording/Default is FetchDefaultConfiguration, not a
+        # fetch of a configuration named "Default".
+        for operation in sorted(self.operations.values(), key=_specificity):
             self._by_segment.setdefault(_segment(operation.template), []).append(operation)
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:

@@ -49,6 +49,9 @@ class Options:
         ``export_state()`` returns them (``mock()`` also reads them from a JSON file).
     max_recorded: how many exchanges ``requests`` keeps (None: all; the oldest are dropped
         first and counted in ``requests_dropped``); a long-lived server sets it.
+    idempotency_key_reuse: what a v3 create with an ``Idempotency-Key`` already used for
+        another body gets: ``"reject"`` answers 422 (the default), ``"replay"`` the
+        original response, as a repeat with the same body gets.
     """
 
     seed: int | None = None
@@ -61,6 +64,7 @@ class Options:
     state: Mapping[str, Any] | None = None
     max_recorded: int | None = None
     unknown_parameters: Literal["ignore", "warn", "reject"] = "ignore"
+    idempotency_key_reuse: Literal["reject", "replay"] = "reject"
     _keys: dict[str | None, Mapping[str, str]] = field(init=False, repr=False, compare=False)
     _tokens: dict[str | None, Mapping[str, str]] | None = field(
         init=False, repr=False, compare=False
@@ -69,6 +73,8 @@ class Options:
     def __post_init__(self) -> None:
         if self.page_size_over_limit not in ("cap", "reject"):
             raise ValueError("page_size_over_limit must be 'cap' or 'reject'")
+        if self.idempotency_key_reuse not in ("reject", "replay"):
+            raise ValueError("idempotency_key_reuse must be 'reject' or 'replay'")
         if self.unknown_parameters not in ("ignore", "warn", "reject"):
             raise ValueError("unknown_parameters must be 'ignore', 'warn' or 'reject'")
         keys_by_region = _by_region(self.api_keys, "api_keys")

@@ -18,7 +18,7 @@ from fake_voice.core.errors import TwilioError, bad_request, unauthorized
 from fake_voice.core.exchanges import Exchange, ExchangeLog
 from fake_voice.core.faults import Fault, Faults, TransportFault
 from fake_voice.core.hosts import region_of
-from fake_voice.core.operations import Context, Operation, Router
+from fake_voice.core.operations import Context, Operation, Reply, Router
 from fake_voice.core.options import Options
 from fake_voice.core.redact import redact_headers, redact_url
 from fake_voice.core.schemas import check_response
@@ -88,9 +88,16 @@ class RequestPath:
             if operation.check is not None:
                 operation.check(params, path_params)
             body = self.operate(
-                operation, path_params, params, account, acted_in, request.base_url, request.path
+                operation,
+                path_params,
+                params,
+                account,
+                acted_in,
+                request.base_url,
+                request.path,
+                request,
             )
-            response = _respond(operation, body, self.options.self_check)
+            response = respond(operation, body, self.options.self_check)
         except TwilioError as error:
             response = dialect.error_response(error)
             if self.options.self_check:
@@ -119,9 +126,11 @@ class RequestPath:
         region: str,
         base_url: str,
         path: str,
+        request: Request,
     ) -> Any:
         """Run an operation on the store, under its lock: the body its implementation
-        returns (data, ``Encoded``, a ``Page``, or None), or the ``TwilioError`` it raises."""
+        returns (data, ``Encoded``, a ``Page``, a ``Reply``, or None), or the
+        ``TwilioError`` it raises, for ``request``."""
         with self.store.lock:
             context = Context(
                 store=self.store,
@@ -132,6 +141,7 @@ class RequestPath:
                 params=params,
                 base_url=base_url,
                 path=path,
+                request=request,
             )
             return operation.implementation(context)
 
@@ -210,12 +220,15 @@ def _or_empty(read: Any) -> MultiDict:
     return given
 
 
-def _respond(operation: Operation, body: Any, self_check: bool) -> Response:
+def respond(operation: Operation, body: Any, self_check: bool) -> Response:
     """The success response for what an implementation returned, checked against its schema.
 
     ``Encoded`` bodies and the encoded items of a ``Page`` were checked when they were
     encoded; everything else is checked here.
     """
+    if isinstance(body, Reply):
+        answer = respond(operation, body.body, self_check)
+        return Response(answer.status, {**answer.headers, **body.headers}, answer.body)
     if body is None:
         return Response.empty(operation.status)
     if isinstance(body, Page):

@@ -176,7 +176,7 @@ class RequestSchema:
         if param is None:
             return f"Invalid request: {error.message}"
         reason = _case_reason(param.schema, error.instance) or param.schema.get("x-error")
-        reason = reason or _default_reason(error)
+        reason = reason or default_reason(error)
         return f"Invalid value for parameter {name}: {reason}"
 
 
@@ -195,12 +195,16 @@ def _error_order(error: ValidationError) -> tuple[str, ...]:
     return tuple(str(part) for part in error.absolute_path)
 
 
-def _default_reason(error: ValidationError) -> str:
+def default_reason(error: ValidationError) -> str:
+    """Why a value failed, in Twilio's words, when its schema gives no ``x-error``."""
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     if error.validator == "enum":
-        return "must be one of " + ", ".join(str(v) for v in schema.get("enum", []))
+        values = [str(v) for v in schema.get("enum", []) if v is not None]
+        return "must be one of " + ", ".join(values)
     if error.validator == "type":
         return f"must be of type {schema.get('type')}"
+    if error.validator == "const":
+        return f"must be {schema.get('const')}"
     return str(error.message)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -157,10 +158,14 @@ def reason_phrase(status: int, unknown: str = "") -> str:
         return unknown
 
 
+_VERSIONED = re.compile(r"v[0-9]+/")
+
+
 def v1_path(path: str) -> str:
-    """``/v1/ConnectionPolicies`` from that or from ``ConnectionPolicies``, as users write it."""
+    """``/v1/ConnectionPolicies`` from that or from ``ConnectionPolicies``, as users write it;
+    a path that names its version (``v2/Configurations/Recording``) keeps it."""
     path = path.lstrip("/")
-    return "/" + (path if path.startswith("v1/") else "v1/" + path)
+    return "/" + (path if _VERSIONED.match(path) else "v1/" + path)
 
 
 def form_value(value: object) -> str:

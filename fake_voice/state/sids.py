@@ -10,6 +10,9 @@ ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}\Z")
 """An account SID: AC and 32 hexadecimal digits."""
 
 
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
 class SidFactory:
     """Draws ``<prefix>`` + 32 lowercase hex digits from a seeded generator; never repeats.
 
@@ -40,6 +43,17 @@ class SidFactory:
         which would otherwise grow a long-lived server's memory without bound (128 random
         bits do not repeat in practice, and a repeated request ID would harm nothing)."""
         return f"{prefix}{self._draw():032x}"
+
+    def new_ttid(self, prefix: str) -> str:
+        """``<prefix>_`` + 26 lowercase base32 characters (a TypeID, as Voice v2 and v3 ids
+        are); never repeats."""
+        while True:
+            number = self._draw()  # a TypeID's first character is 0-7
+            digits = (_CROCKFORD[(number >> (5 * i)) & 31] for i in range(25, -1, -1))
+            ttid = prefix + "_" + "".join(digits)
+            if ttid not in self._issued:
+                self._issued.add(ttid)
+                return ttid
 
     def reserve(self, sids: Iterable[str]) -> None:
         """Never draw these (SIDs a loaded state already uses)."""

@@ -151,6 +151,9 @@ class _Ordered(Sequence[tuple[str, int, Record]]):
     def __len__(self) -> int:
         return self._length
 
+    def __iter__(self) -> Iterator[tuple[str, int, Record]]:
+        return iter(self._run(0, self._length))  # one walk, not a search per entry
+
     @overload
     def __getitem__(self, index: int) -> tuple[str, int, Record]: ...
 

@@ -1,8 +1,10 @@
 """Checking one recorded exchange against ``schemas/``, through the fake's own route table.
 
 The operation is found by the same :class:`Router` that serves requests; request
-parameters are checked by the same request schemas (all faults, not just the first), and
-responses by the operation's success status and response schema, or by the error envelope.
+parameters (a form, a query string or a JSON body, as the operation's API version reads
+them) are checked by the same request schemas (all faults, not just the first), and
+responses by the operation's success status and response schema, or by the version's error
+shape (Twilio's envelope for v1 and v2, an RFC 9457 problem document for v3).
 """
 
 from __future__ import annotations
@@ -93,7 +95,6 @@ def _request_findings(
     """What the live fake would refuse in this request, in its words: unknown parameters if
     asked, the schema's faults (all of them) and, if there are none, the operation's own
     stateless rule."""
-    where = operation.dialect.where(operation.method)
     if operation.method not in ("GET", "DELETE") and recorded.request_body is None:
         outcome.request_unchecked = True
         return []
@@ -124,11 +125,11 @@ def _request_findings(
             keyword=violation.keyword,
             schema=location(request_schema.name, violation.schema_path),
         )
-        for violation in schemas.request_violations(request_schema, given, where)
+        for violation in operation.dialect.violations(given, request_schema, operation.method)
     ]
     if len(findings) == len(extra) and operation.check is not None:
-        values, _ = request_schema.gather(given, where)
         try:
+            values = operation.dialect.parse(given, request_schema, operation.method)
             operation.check(values, path_params)
         except TwilioError as error:
             rule = f"operations#/{operation.name}/check"

@@ -19,7 +19,10 @@ from typing import Any
 
 from fake_voice.traffic.report import counted
 
-SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}(?![0-9a-f])")
+SID = re.compile(
+    r"[A-Z]{2}[0-9a-f]{32}(?![0-9a-f])"  # v1's SIDs: two letters and 32 hexadecimal digits
+    r"|(?<![a-z0-9_])[a-z][a-z0-9_]*_[0-7][0-9a-hjkmnp-tv-z]{25}(?![0-9a-z])"  # v2/v3 TypeIDs
+)
 _DATE = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"  # ISO 8601, in any of its forms
     r"|[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}"  # RFC 2822

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fake_voice.core.dialect import Dialect
-from fake_voice.core.dialects import v1
+from fake_voice.core.dialects import v1, v2, v3
 
-_BY_VERSION: dict[str, Dialect] = {v1.DIALECT.version: v1.DIALECT}
+_BY_VERSION: dict[str, Dialect] = {d.version: d for d in (v1.DIALECT, v2.DIALECT, v3.DIALECT)}
 DEFAULT: Dialect = v1.DIALECT
 """For paths of no known version: Twilio's legacy envelope, as v1 and v2 answer."""
 

@@ -12,13 +12,21 @@ offset, so pages stay right while records are created or deleted between fetches
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 from fake_voice.core.dialect import Listing, ListRequest, Page
 from fake_voice.core.errors import TwilioError, bad_request
-from fake_voice.core.schemas import RequestSchema
-from fake_voice.core.wire import FORM_CONTENT_TYPE, JSON, MultiDict, Request, Response
+from fake_voice.core.schemas import ParamViolation, RequestSchema, request_violations
+from fake_voice.core.wire import (
+    FORM_CONTENT_TYPE,
+    JSON,
+    MultiDict,
+    Request,
+    Response,
+    form_value,
+)
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
@@ -110,11 +118,25 @@ class V1:
     def parse(self, given: MultiDict, schema: RequestSchema, method: str) -> dict[str, Any]:
         return schema.parse(given, self.where(method))
 
+    def violations(
+        self, given: MultiDict, schema: RequestSchema, method: str
+    ) -> list[ParamViolation]:
+        return request_violations(schema, given, self.where(method))
+
     def error_response(self, error: TwilioError) -> Response:
         return Response.json(error.status, envelope(error), headers=error.headers)
 
     def page(self, request: ListRequest, listing: Listing) -> Page:
         return _page(request, listing)
+
+    def request(self, method: str, url: str, params: Mapping[str, object]) -> Request:
+        pairs = [(key, form_value(value)) for key, value in params.items() if value is not None]
+        if method in ("GET", "DELETE"):
+            if pairs:
+                url += ("&" if "?" in url else "?") + urlencode(pairs)
+            return Request(method, url, {"Content-Type": FORM_CONTENT_TYPE})
+        body = urlencode(pairs).encode("utf-8")
+        return Request(method, url, {"Content-Type": FORM_CONTENT_TYPE}, body)
 
 
 DIALECT = V1()
