@@ -17,16 +17,7 @@ DEFAULT_MAX_RECORDED = 10_000
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("the fake (as fake_voice.mock() takes them)")
-    group.add_argument(
-        "--seed", type=int, default=None, help="make SIDs repeat exactly from run to run"
-    )
-    group.add_argument(
-        "--state",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="initial state: a JSON file as GET /__fake_voice__/export writes it",
-    )
+    add_world_arguments(group)
     group.add_argument(
         "--auth-token",
         action="append",
@@ -75,6 +66,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"exchanges kept for /__fake_voice__/requests (default {DEFAULT_MAX_RECORDED}; "
         "the oldest go first and are counted; 0 keeps none)",
+    )
+
+
+def add_world_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--seed`` and ``--state``: the world a fake starts in."""
+    parser.add_argument(
+        "--seed", type=int, default=None, help="make SIDs repeat exactly from run to run"
+    )
+    parser.add_argument(
+        "--state",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="initial state: a JSON file as GET /__fake_voice__/export writes it",
     )
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from fake_voice import traffic
 from fake_voice.api import mock
-from fake_voice.cli.options import add_unknown_parameters
+from fake_voice.cli.options import add_unknown_parameters, add_world_arguments
 from fake_voice.cli.recordings import add_recording_arguments, show
 from fake_voice.state.store import StateError
 
@@ -25,16 +24,7 @@ HELP = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_recording_arguments(parser)
-    parser.add_argument(
-        "--seed", type=int, default=None, help="the fake's seed (SIDs are mapped either way)"
-    )
-    parser.add_argument(
-        "--state",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="start each replay from this state (as GET /__fake_voice__/export writes it)",
-    )
+    add_world_arguments(parser)  # each replay starts from --state; SIDs are mapped either way
     add_unknown_parameters(parser)
 
 
