@@ -58,10 +58,10 @@ def checker_messages(exchange: Exchange, unknown: bool = False) -> list[str]:
 
 
 def stateless_refusals(voice: FakeVoice) -> list[Exchange]:
-    """The v1 400s the fake answered by its request rules alone: not by what its state held
-    (a referenced record that is missing), not by an option (PageSize with "reject"), not
-    by an injected fault. (v2 and v3 keep some stateless rules inside their operations
-    still, so their refusals are not all the checker's yet.)"""
+    """The v1 and v2 400s the fake answered by its request rules alone: not by what its
+    state held (a referenced record that is missing, a unique name taken), not by an option
+    (PageSize with "reject"), not by an injected fault. (v3 keeps some stateless rules
+    inside its operations still, so its refusals are not all the checker's yet.)"""
     rejecting = voice.options.page_size_over_limit == "reject"
     return [
         exchange
@@ -69,9 +69,10 @@ def stateless_refusals(voice: FakeVoice) -> list[Exchange]:
         if exchange.status == 400
         and exchange.fault is None
         and exchange.operation is not None
-        and exchange.path.startswith("/v1/")
+        and exchange.path.startswith(("/v1/", "/v2/"))
         and exchange.json["code"] == 20001
         and "was not found" not in exchange.json["message"]
+        and "already exists" not in exchange.json["message"]
         and not (rejecting and "parameter PageSize" in exchange.json["message"])
     ]
 

@@ -10,11 +10,12 @@ cannot create a configuration of a new type.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fake_voice.core import json_bodies
 from fake_voice.core.errors import TwilioError
-from fake_voice.core.operations import Context
+from fake_voice.core.operations import Check, Context
 from fake_voice.core.schemas import request_schema
 
 KNOWN = ("Recording", "Transcription")
@@ -23,31 +24,59 @@ _MODELS = {"google": ("chirp_2",), "deepgram": ("nova-3", "nova-2"), "twilio_man
 
 
 def checked_type(ctx: Context) -> str:
-    """The ``Type`` of the path; a 400 if it is not a name the fake accepts."""
-    kind = ctx.path_params.get("Type") or ctx.operation.template.split("/")[3]
+    """The ``Type`` of the path (its ``CHECKS`` made sure it is one the fake accepts)."""
+    return ctx.path_params.get("Type") or ctx.operation.template.split("/")[3]
+
+
+def refuse_odd_type(kind: str) -> None:
+    """A 400 unless ``kind`` is a Type the fake accepts: letters only, and Recording or
+    Transcription spelled exactly if it is one of them in another case."""
     folded = {known.lower(): known for known in KNOWN}.get(kind.lower())
     if not _TYPE.match(kind) or (folded is not None and folded != kind):
         expected = f"{folded}" if folded else "letters only (Recording, Transcription, ...)"
         raise TwilioError(400, 20001, f"Invalid value for parameter Type: must be {expected}")
-    return kind
 
 
-def check_configuration(ctx: Context, kind: str, body: dict[str, Any], status: int) -> None:
-    """Check ``body["configuration"]`` as a configuration of ``kind``; a ``status`` error
-    (400, or 422 where the description lists it) if it is not one."""
-    configuration = body["configuration"]
+def configuration_check(kind: str | None, status: int, body: bool = True) -> Check:
+    """The stateless rules of one operation, run before it (and by ``fake-voice validate``):
+    the path's Type (``kind`` when the operation names it) and, with ``body``, the body's
+    configuration as one of that Type, refused with ``status`` (400, or 422 where the
+    description lists it)."""
+
+    def check(params: Mapping[str, Any], path_params: Mapping[str, str]) -> None:
+        named = kind or path_params["Type"]
+        refuse_odd_type(named)
+        if body:
+            try:
+                configuration_rules(named, params["configuration"])
+            except TwilioError as error:
+                if status == error.status:
+                    raise
+                raise TwilioError(status, 20000 + status, error.message) from None
+
+    return check
+
+
+def configuration_rules(kind: str, configuration: dict[str, Any]) -> None:
+    """Refuse ``configuration`` (400) unless it is a configuration of ``kind``."""
+    # The type first: a configuration of another type fails on every key, this says why.
+    given = configuration.get("configurationType")
+    if ("configurationType" in configuration or kind not in KNOWN) and given != kind:
+        raise _refuse("configurationType", f"must be {kind}")
+    if kind in KNOWN:
+        whole = request_schema(f"requests/Create{kind}Configuration.json")
+        json_bodies.parse(whole, {"configuration": configuration})
+    if kind == "Transcription":
+        _transcription_rules(configuration)
+
+
+def check_features(ctx: Context, kind: str, body: dict[str, Any], status: int) -> None:
+    """What the stateless rules cannot see: a Recording configuration's features must name
+    Transcription configurations of the account (else a ``status`` error)."""
+    if kind != "Recording":
+        return
     try:
-        # The type first: a configuration of another type fails on every key, this says why.
-        given = configuration.get("configurationType")
-        if ("configurationType" in configuration or kind not in KNOWN) and given != kind:
-            raise _refuse("configurationType", f"must be {kind}")
-        if kind in KNOWN:
-            whole = request_schema(f"requests/Create{kind}Configuration.json")
-            json_bodies.parse(whole, {"configuration": configuration})
-        if kind == "Transcription":
-            _transcription_rules(configuration)
-        if kind == "Recording":
-            _recording_rules(ctx, configuration)
+        _recording_rules(ctx, body["configuration"])
     except TwilioError as error:
         if status == error.status:
             raise

@@ -15,9 +15,13 @@ import hashlib
 from typing import Any
 
 from fake_voice.core.errors import TwilioError, not_found
-from fake_voice.core.operations import Context, Implementation, Reply
+from fake_voice.core.operations import Check, Context, Implementation, Reply
 from fake_voice.core.wire import JSON, encode_json
-from fake_voice.resources._configuration_bodies import check_configuration, checked_type
+from fake_voice.resources._configuration_bodies import (
+    check_features,
+    checked_type,
+    configuration_check,
+)
 from fake_voice.state.clock import format_date
 from fake_voice.state.store import Collection, Record
 
@@ -55,7 +59,7 @@ def create(ctx: Context) -> JSON:
         raise TwilioError(
             409, 20409, f"The account already has a default {kind} configuration; update it"
         )
-    check_configuration(ctx, kind, body, 422)
+    check_features(ctx, kind, body, 422)
     now = format_date(ctx.store.clock.now())
     record: Record = {
         "sid": kind,
@@ -83,7 +87,7 @@ def update(ctx: Context) -> JSON:
             412, 20412, f"If-Match {expected} is not the ETag of the default {kind} configuration"
         )
     body: dict[str, Any] = ctx.params
-    check_configuration(ctx, kind, body, 400)
+    check_features(ctx, kind, body, 400)
     record = {
         **old,
         "description": body.get("description"),
@@ -101,6 +105,12 @@ def delete(ctx: Context) -> JSON:
     return None
 
 
+CHECKS: dict[str, Check] = {
+    "CreateAccountDefaultConfiguration": configuration_check(None, 422),
+    "FetchAccountDefaultConfiguration": configuration_check(None, 400, body=False),
+    "UpdateAccountDefaultConfiguration": configuration_check(None, 400),
+    "DeleteAccountDefaultConfiguration": configuration_check(None, 400, body=False),
+}
 OPERATIONS: dict[str, Implementation] = {
     "CreateAccountDefaultConfiguration": create,
     "FetchAccountDefaultConfiguration": fetch,

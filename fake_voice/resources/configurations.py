@@ -15,9 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from fake_voice.core.errors import TwilioError, not_found
-from fake_voice.core.operations import Context, Implementation
+from fake_voice.core.operations import Check, Context, Implementation
 from fake_voice.core.wire import JSON
-from fake_voice.resources._configuration_bodies import check_configuration, checked_type
+from fake_voice.resources._configuration_bodies import (
+    check_features,
+    checked_type,
+    configuration_check,
+)
 from fake_voice.state.clock import format_date
 from fake_voice.state.store import Collection, Record
 
@@ -74,7 +78,7 @@ def _unique(ctx: Context, kind: str, name: str | None, own: str | None) -> None:
 def create(ctx: Context) -> JSON:
     kind = checked_type(ctx)
     body: dict[str, Any] = ctx.params
-    check_configuration(ctx, kind, body, 400)
+    check_features(ctx, kind, body, 400)
     _unique(ctx, kind, body.get("unique_name"), None)
     ttid = ctx.store.sids.new_ttid(f"voice_{kind.lower()}configuration")
     now = format_date(ctx.store.clock.now())
@@ -100,7 +104,7 @@ def update(ctx: Context) -> JSON:
     kind = checked_type(ctx)
     old = _found(ctx, kind)
     body: dict[str, Any] = ctx.params
-    check_configuration(ctx, kind, body, 400)
+    check_features(ctx, kind, body, 400)
     _unique(ctx, kind, body.get("unique_name"), old["sid"])
     record = {
         **old,
@@ -152,7 +156,17 @@ OPERATIONS: dict[str, Implementation] = {
     "FetchDefaultConfiguration": fetch_default,
     "CreateOrUpdateDefaultConfiguration": set_default,
 }
+CHECKS: dict[str, Check] = {
+    "CreateConfiguration": configuration_check(None, 400),
+    "FetchConfiguration": configuration_check(None, 400, body=False),
+    "UpdateConfiguration": configuration_check(None, 400),
+    "DeleteConfiguration": configuration_check(None, 400, body=False),
+    "FetchDefaultConfiguration": configuration_check(None, 400, body=False),
+    "CreateOrUpdateDefaultConfiguration": configuration_check(None, 400, body=False),
+}
 for _kind in ("Recording", "Transcription"):
+    CHECKS[f"Create{_kind}Configuration"] = configuration_check(_kind, 400)
+    CHECKS[f"Update{_kind}Configuration"] = configuration_check(_kind, 400)
     OPERATIONS.update(
         {
             f"Create{_kind}Configuration": create,
