@@ -58,10 +58,9 @@ def checker_messages(exchange: Exchange, unknown: bool = False) -> list[str]:
 
 
 def stateless_refusals(voice: FakeVoice) -> list[Exchange]:
-    """The v1 and v2 400s the fake answered by its request rules alone: not by what its
-    state held (a referenced record that is missing, a unique name taken), not by an option
-    (PageSize with "reject"), not by an injected fault. (v3 keeps some stateless rules
-    inside its operations still, so its refusals are not all the checker's yet.)"""
+    """The 400s the fake answered by its request rules alone: not by what its state held
+    (a referenced record that is missing, a unique name taken), not by an option (PageSize
+    with "reject"), not by a header (v3's Idempotency-Key), not by an injected fault."""
     rejecting = voice.options.page_size_over_limit == "reject"
     return [
         exchange
@@ -69,12 +68,20 @@ def stateless_refusals(voice: FakeVoice) -> list[Exchange]:
         if exchange.status == 400
         and exchange.fault is None
         and exchange.operation is not None
-        and exchange.path.startswith(("/v1/", "/v2/"))
         and exchange.json["code"] == 20001
-        and "was not found" not in exchange.json["message"]
-        and "already exists" not in exchange.json["message"]
-        and not (rejecting and "parameter PageSize" in exchange.json["message"])
+        and (message := message_of(exchange)) is not None
+        and "was not found" not in message
+        and "already exists" not in message
+        and "header Idempotency-Key" not in message
+        and not (rejecting and "parameter PageSize" in message)
     ]
+
+
+def message_of(exchange: Exchange) -> str | None:
+    """An error's message: v1 and v2's envelope ``message``, v3's problem ``detail``."""
+    body = exchange.json
+    found = body.get("message") or body.get("detail")
+    return None if found is None else str(found)
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +96,6 @@ def _the_traffic_checker_refuses_what_the_fake_refused(
         return
     unknown = voice.options.unknown_parameters == "reject"
     for exchange in stateless_refusals(voice):
-        message = exchange.json["message"]
+        message = message_of(exchange)
         found = checker_messages(exchange, unknown)
         assert message in found, (exchange.method, exchange.url, message)

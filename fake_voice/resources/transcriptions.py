@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from fake_voice.core.dialect import Listing
 from fake_voice.core.errors import TwilioError, bad_request, not_found
-from fake_voice.core.operations import Context, Implementation, Reply
+from fake_voice.core.operations import Check, Context, Implementation, Reply
 from fake_voice.core.wire import JSON
 from fake_voice.resources.configurations import COLLECTION as CONFIGURATIONS
 from fake_voice.state.clock import format_date
@@ -61,16 +62,30 @@ def _parse_date(text: str) -> datetime:
     return moment
 
 
-def _given_date(ctx: Context, name: str) -> datetime | None:
+def _given_date(params: Mapping[str, Any], name: str) -> datetime | None:
     """The date parameter ``name`` (the schema checked its form); 400 for a day that is not."""
-    if name not in ctx.params:
+    if name not in params:
         return None
     try:
-        return _parse_date(ctx.params[name])
+        return _parse_date(params[name])
     except ValueError:
         raise bad_request(
-            f"Invalid value for parameter {name}: {ctx.params[name]} is not a real date and time"
+            f"Invalid value for parameter {name}: {params[name]} is not a real date and time"
         ) from None
+
+
+def _check_create(params: Mapping[str, Any], path_params: Mapping[str, str]) -> None:
+    _given_date(params, "audioStartedAt")
+    channels = [p["audioChannelIndex"] for p in params.get("participants", [])]
+    if len(set(channels)) != len(channels):
+        raise bad_request(
+            "Invalid value for parameter participants: each audioChannelIndex at most once"
+        )
+
+
+def _check_list(params: Mapping[str, Any], path_params: Mapping[str, str]) -> None:
+    _given_date(params, "createdAfter")
+    _given_date(params, "createdBefore")
 
 
 def status_at(record: Record, now: datetime) -> tuple[str, str]:
@@ -130,11 +145,9 @@ def _resolved(configuration: dict[str, Any]) -> dict[str, JSON]:
 
 
 def _participants(given: list[dict[str, Any]], defaults: list[dict[str, Any]]) -> list[JSON]:
+    """The participants given (``CHECKS`` made sure each channel comes once), and the
+    configuration's defaults for the channels they leave out."""
     channels = [p["audioChannelIndex"] for p in given]
-    if len(set(channels)) != len(channels):
-        raise bad_request(
-            "Invalid value for parameter participants: each audioChannelIndex at most once"
-        )
     merged = [dict(p) for p in given]
     merged += [dict(d) for d in defaults if d["audioChannelIndex"] not in channels]
     return sorted(merged, key=lambda p: p["audioChannelIndex"])
@@ -149,7 +162,7 @@ def _accepted(ctx: Context, record: Record) -> tuple[dict[str, JSON], dict[str, 
 
 
 def create(ctx: Context) -> JSON:
-    started = _given_date(ctx, "audioStartedAt")
+    started = _given_date(ctx.params, "audioStartedAt")
     key = ctx.header("Idempotency-Key")
     now = ctx.store.clock.now()
     body_text = json.dumps(ctx.params, sort_keys=True, separators=(",", ":"))  # key order aside
@@ -215,8 +228,8 @@ def fetch(ctx: Context) -> JSON:
 
 def list_transcriptions(ctx: Context) -> JSON:
     params = ctx.params
-    after = _given_date(ctx, "createdAfter")
-    before = _given_date(ctx, "createdBefore")
+    after = _given_date(params, "createdAfter")
+    before = _given_date(params, "createdBefore")
     now = ctx.store.clock.now()
     collection = _collection(ctx.account)
 
@@ -254,6 +267,10 @@ def finish(account: Account, transcription_id: str, status: str, now: datetime) 
     records[transcription_id] = {**record, "outcome": status, "settled_at": format_date(now)}
 
 
+CHECKS: dict[str, Check] = {
+    "CreateV3Transcriptions": _check_create,
+    "ListV3Transcriptions": _check_list,
+}
 OPERATIONS: dict[str, Implementation] = {
     "CreateV3Transcriptions": create,
     "FetchTranscription": fetch,
