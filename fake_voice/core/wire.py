@@ -211,7 +211,7 @@ _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*\Z")
 """What quote_plus leaves as it is: a string of only these needs no quoting."""
 
 
-def encode_pairs(pairs: Iterable[tuple[object, object]]) -> str:
+def encode_pairs(pairs: Iterable[tuple[Any, Any]]) -> str:
     """``urlencode(pairs, doseq=True)``, exactly; a pair of plain strings that need no
     quoting (most SIDs, numbers, names) is joined as it is, in a tenth of urlencode's time."""
     out: list[str] = []
