@@ -77,7 +77,7 @@ class Credentials:
     password: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Request:
     method: str
     url: str
@@ -93,14 +93,24 @@ class Request:
     _parsed_query: MultiDict | None = field(init=False, default=None, repr=False, compare=False)
     _parsed_form: MultiDict | None = field(init=False, default=None, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_lower_headers", {k.lower(): v for k, v in self.headers.items()})
-        parts = urlsplit(self.url)
-        object.__setattr__(self, "scheme", parts.scheme or "https")
-        # Never the user:password@ a URL may carry (requests sends it as the Authorization).
-        object.__setattr__(self, "host", parts.netloc.rpartition("@")[2].lower())
-        object.__setattr__(self, "path", parts.path or "/")
-        object.__setattr__(self, "_query", parts.query)
+    def __init__(self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""):
+        # The generated __init__ and a __post_init__ would make eleven object.__setattr__
+        # calls; one dict update sets the same fields (every request builds one of these).
+        parts = urlsplit(url)
+        self.__dict__.update(
+            method=method,
+            url=url,
+            headers=headers,
+            body=body,
+            scheme=parts.scheme or "https",
+            # Never the user:password@ a URL may carry (requests sends it as Authorization).
+            host=parts.netloc.rpartition("@")[2].lower(),
+            path=parts.path or "/",
+            _query=parts.query,
+            _lower_headers={k.lower(): v for k, v in headers.items()},
+            _parsed_query=None,
+            _parsed_form=None,
+        )
 
     @property
     def query(self) -> MultiDict:
