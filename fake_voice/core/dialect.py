@@ -34,7 +34,8 @@ class Page:
 
     def encode(self) -> bytes:
         items = b",".join(i if isinstance(i, Encoded) else encode_json(i) for i in self.items)
-        rest = b"".join(b"," + encode_json(k) + b":" + encode_json(v) for k, v in self.rest.items())
+        # The rest encoded as one object, its braces dropped: the same bytes as key by key.
+        rest = b"," + encode_json(self.rest)[1:-1] if self.rest else b""
         return b"{" + encode_json(self.key) + b":[" + items + b"]" + rest + b"}"
 
 

@@ -19,7 +19,7 @@ from fake_voice.core.wire import JSON, MultiDict
 _UNPARSED: Any = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Exchange:
     """One request the fake answered, as a test reads it back."""
 
@@ -46,6 +46,44 @@ class Exchange:
     fault: Fault | None = None
     """The injected fault that answered this request, if one did."""
     _parsed: JSON = field(default=_UNPARSED, repr=False, compare=False)
+
+    def __init__(  # the dataclass's own signature, field for field
+        self,
+        method: str,
+        url: str,
+        path: str,
+        query: MultiDict,
+        form: MultiDict,
+        headers: Mapping[str, str],
+        status: int | None,
+        operation: str | None,
+        account_sid: str | None,
+        response_headers: Mapping[str, str],
+        region: str | None = None,
+        request_body: bytes = b"",
+        response_body: bytes = b"",
+        fault: Fault | None = None,
+        _parsed: JSON = _UNPARSED,
+    ) -> None:
+        # What the generated __init__ does, in one dict update rather than fifteen
+        # object.__setattr__ calls (5 us -> 1 us; one exchange is recorded per request).
+        self.__dict__.update(
+            method=method,
+            url=url,
+            path=path,
+            query=query,
+            form=form,
+            headers=headers,
+            status=status,
+            operation=operation,
+            account_sid=account_sid,
+            response_headers=response_headers,
+            region=region,
+            request_body=request_body,
+            response_body=response_body,
+            fault=fault,
+            _parsed=_parsed,
+        )
 
     @property
     def json(self) -> JSON:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from fake_voice.core.redact import redact_url
 from fake_voice.state.store import REGION
@@ -25,6 +26,7 @@ def voice_base(region: str) -> str:
     return DIRECT_BASE if region == "us1" else f"https://voice.{region}.twilio.com"
 
 
+@lru_cache(maxsize=256)  # a pure function of the host; a client sends one host throughout
 def region_of(host: str) -> str | None:
     """The region a Voice host serves, as Twilio routes it; None for a host that is not one.
 

@@ -11,10 +11,10 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fake_voice.core.errors import bad_request
 
@@ -77,7 +77,7 @@ class Credentials:
     password: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Request:
     method: str
     url: str
@@ -88,21 +88,39 @@ class Request:
     path: str = field(init=False)
     _query: str = field(init=False, repr=False, compare=False)
     _lower_headers: dict[str, str] = field(init=False, repr=False, compare=False)
+    # Parsed on first use (plain attributes: functools.cached_property takes a lock on
+    # every read in Python 3.11, which costs more than the parsing of a short form).
+    _parsed_query: MultiDict | None = field(init=False, default=None, repr=False, compare=False)
+    _parsed_form: MultiDict | None = field(init=False, default=None, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_lower_headers", {k.lower(): v for k, v in self.headers.items()})
-        parts = urlsplit(self.url)
-        object.__setattr__(self, "scheme", parts.scheme or "https")
-        # Never the user:password@ a URL may carry (requests sends it as the Authorization).
-        object.__setattr__(self, "host", parts.netloc.rpartition("@")[2].lower())
-        object.__setattr__(self, "path", parts.path or "/")
-        object.__setattr__(self, "_query", parts.query)
+    def __init__(self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""):
+        # The generated __init__ and a __post_init__ would make eleven object.__setattr__
+        # calls; one dict update sets the same fields (every request builds one of these).
+        parts = urlsplit(url)
+        self.__dict__.update(
+            method=method,
+            url=url,
+            headers=headers,
+            body=body,
+            scheme=parts.scheme or "https",
+            # Never the user:password@ a URL may carry (requests sends it as Authorization).
+            host=parts.netloc.rpartition("@")[2].lower(),
+            path=parts.path or "/",
+            _query=parts.query,
+            _lower_headers={k.lower(): v for k, v in headers.items()},
+            _parsed_query=None,
+            _parsed_form=None,
+        )
 
-    @cached_property
+    @property
     def query(self) -> MultiDict:
         """The query string's parameters; raises Twilio's 400 (as :meth:`form` does) if they
         are not UTF-8, so building a request never fails and the core answers the error."""
-        return parse_pairs(self._query)
+        parsed = self._parsed_query
+        if parsed is None:
+            parsed = parse_pairs(self._query)
+            object.__setattr__(self, "_parsed_query", parsed)
+        return parsed
 
     @property
     def base_url(self) -> str:
@@ -114,10 +132,13 @@ class Request:
 
     def form(self) -> MultiDict:
         """The body as form parameters; bodies of other content types carry none."""
-        return self._form
+        parsed = self._parsed_form
+        if parsed is None:
+            parsed = self._read_form()
+            object.__setattr__(self, "_parsed_form", parsed)
+        return parsed
 
-    @cached_property
-    def _form(self) -> MultiDict:
+    def _read_form(self) -> MultiDict:
         if not self.body:
             return MultiDict()
         if self.content_type not in ("", FORM_CONTENT_TYPE):
@@ -137,17 +158,23 @@ class Request:
         value = self.header("Authorization")
         if not value:
             return None
-        scheme, _, encoded = value.partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        try:
-            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-        except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8 inside
-            return None
-        username, colon, password = decoded.partition(":")
-        if not colon:
-            return None
-        return Credentials(username, password)
+        return _credentials(value)
+
+
+# A pure function of the header's value: a client sends the same one on every request.
+@lru_cache(maxsize=256)
+def _credentials(value: str) -> Credentials | None:
+    scheme, _, encoded = value.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8 inside
+        return None
+    username, colon, password = decoded.partition(":")
+    if not colon:
+        return None
+    return Credentials(username, password)
 
 
 def reason_phrase(status: int, unknown: str = "") -> str:
@@ -179,10 +206,38 @@ def parse_pairs(text: str) -> MultiDict:
     """Parse a query string or form body, keeping repeated keys (never ``dict(parse_qsl())``)."""
     if not text:
         return MultiDict()
+    if "%" not in text and "+" not in text:  # nothing to unquote: what parse_qsl would give
+        return MultiDict(
+            (key, value)
+            for key, _, value in (pair.partition("=") for pair in text.split("&") if pair)
+        )
     try:
         return MultiDict(parse_qsl(text, keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError):
         raise bad_request("The request parameters are not valid UTF-8 form data") from None
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*\Z")
+"""What quote_plus leaves as it is: a string of only these needs no quoting."""
+
+
+def encode_pairs(pairs: Iterable[tuple[Any, Any]]) -> str:
+    """``urlencode(pairs, doseq=True)``, exactly; a pair of plain strings that need no
+    quoting (most SIDs, numbers, names) is joined as it is, in a tenth of urlencode's time."""
+    out: list[str] = []
+    for key, value in pairs:
+        if (
+            type(key) is str
+            and type(value) is str
+            and _UNRESERVED.match(key)
+            and _UNRESERVED.match(value)
+        ):
+            out.append(f"{key}={value}")
+        else:
+            encoded = urlencode([(key, value)], doseq=True)
+            if encoded:  # an empty sequence as a value encodes to nothing
+                out.append(encoded)
+    return "&".join(out)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

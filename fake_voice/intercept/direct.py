@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from urllib.parse import urlencode
 
 from requests import ConnectionError as RequestsConnectionError
 from requests.structures import CaseInsensitiveDict
@@ -23,7 +22,7 @@ from twilio.http.response import Response as TwilioResponse
 
 from fake_voice.core.faults import TransportFault
 from fake_voice.core.hosts import HostRefused
-from fake_voice.core.wire import FORM_CONTENT_TYPE, Request, Response, basic_auth
+from fake_voice.core.wire import FORM_CONTENT_TYPE, Request, Response, basic_auth, encode_pairs
 from fake_voice.intercept.requests_adapter import as_requests_error
 
 Answer = Callable[[Request], Response]
@@ -52,14 +51,14 @@ def to_request(
 ) -> Request:
     """The request ``TwilioHttpClient`` would send for these arguments, as the fake reads it."""
     all_headers = dict(headers or {})
-    query = urlencode(_pairs(params), doseq=True)
+    query = encode_pairs(_pairs(params))
     if query:
         url += ("&" if "?" in url else "?") + query
     content_type = all_headers.get("Content-Type")
     if content_type in _JSON_TYPES:
         body = json.dumps(data).encode("utf-8")
     else:
-        body = urlencode(_pairs(data), doseq=True).encode("utf-8")
+        body = encode_pairs(_pairs(data)).encode("utf-8")
         if body and content_type is None:
             all_headers["Content-Type"] = FORM_CONTENT_TYPE
     if auth is not None:

@@ -8,7 +8,12 @@ from datetime import datetime, timedelta, timezone
 
 def format_date(moment: datetime) -> str:
     """Twilio v1's date form: UTC, whole seconds, a Z (twilio-python parses exactly this)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(timezone.utc)
+    if utc.year < 1000:  # strftime writes such a year unpadded ("999-01-01T..."); keep that
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The same text as strftime, a quarter faster (every create and update dates twice).
+    date = f"{utc.year}-{utc.month:02d}-{utc.day:02d}"
+    return f"{date}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
 
 
 class Clock:

@@ -25,6 +25,7 @@ from fake_voice.core.wire import (
     MultiDict,
     Request,
     Response,
+    encode_pairs,
     form_value,
 )
 
@@ -69,7 +70,7 @@ def _page(request: ListRequest, listing: Listing) -> Page:
         query = [*listing.filters, ("PageSize", str(size)), ("Page", str(number))]
         if page_token:
             query.append(("PageToken", page_token))
-        return f"{request.base_url}{request.path}?{urlencode(query)}"
+        return f"{request.base_url}{request.path}?{encode_pairs(query)}"
 
     next_url = url(page + 1, "PA" + chosen[-1][0]) if chosen and end < len(items) else None
     previous_url = url(page - 1, "PB" + chosen[0][0]) if chosen and page > 0 else None
