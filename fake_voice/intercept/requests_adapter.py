@@ -96,7 +96,7 @@ def _callback(answer: Answer) -> Callback:
         request = Request(
             method=str(prepared.method),
             url=str(prepared.url),
-            headers=_plain_headers(prepared.headers),
+            headers=dict(prepared.headers),
             body=_body_bytes(prepared.body),
         )
         try:
@@ -115,19 +115,6 @@ def as_requests_error(fault: TransportFault) -> requests.RequestException:
     if fault.kind == "timeout":
         return requests.ReadTimeout(str(fault))
     return requests.ConnectionError(str(fault))
-
-
-def _plain_headers(headers: Any) -> dict[str, str]:
-    """The headers as sent (their own case, in order) in a plain dict.
-
-    ``dict()`` of a ``CaseInsensitiveDict`` goes through the Mapping protocol key by key
-    (3 us for a client's seven headers); its ``_store`` of ``lower -> (name, value)``, there
-    since requests 2.0, gives the same pairs in a quarter of that.
-    """
-    store = getattr(headers, "_store", None)
-    if isinstance(store, dict):
-        return dict(store.values())
-    return dict(headers)
 
 
 def _body_bytes(body: object) -> bytes:
