@@ -29,7 +29,7 @@ from fake_voice.core.faults import (
     unmet_message,
 )
 from fake_voice.core.filters import Filter, expect
-from fake_voice.core.hosts import VOICE_HOST, HostRefused, voice_base
+from fake_voice.core.hosts import HostRefused, region_of, voice_base
 from fake_voice.core.options import Options, check_account_sid
 from fake_voice.core.request_path import RequestPath, respond
 from fake_voice.core.schemas import SchemaViolation, validator
@@ -312,7 +312,7 @@ class FakeVoice:
     def _answer_client(self, request: Request) -> Response:
         """Answer what a client in this process sent to a Twilio host: interception and
         the direct clients. Twilio hosts other than Voice are refused, never answered."""
-        if not VOICE_HOST.match(request.host):
+        if region_of(request.host) is None:  # memoized per host: the core asks it again
             raise HostRefused(request.method, request.url)
         return self._core.answer(request)
 

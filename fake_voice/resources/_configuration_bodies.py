@@ -10,7 +10,8 @@ cannot create a configuration of a new type.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from fake_voice.core import json_bodies
@@ -47,12 +48,8 @@ def configuration_check(kind: str | None, status: int, body: bool = True) -> Che
         named = kind or path_params["Type"]
         refuse_odd_type(named)
         if body:
-            try:
+            with _answered_as(status):
                 configuration_rules(named, params["configuration"])
-            except TwilioError as error:
-                if status == error.status:
-                    raise
-                raise TwilioError(status, 20000 + status, error.message) from None
 
     return check
 
@@ -75,8 +72,15 @@ def check_features(ctx: Context, kind: str, body: dict[str, Any], status: int) -
     Transcription configurations of the account (else a ``status`` error)."""
     if kind != "Recording":
         return
-    try:
+    with _answered_as(status):
         _recording_rules(ctx, body["configuration"])
+
+
+@contextmanager
+def _answered_as(status: int) -> Iterator[None]:
+    """A refusal raised inside, answered with ``status`` (and its code) and its message."""
+    try:
+        yield
     except TwilioError as error:
         if status == error.status:
             raise
