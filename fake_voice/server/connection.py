@@ -89,7 +89,7 @@ class Connection:
         except (Dropped, OSError) as error:
             self.dropped(error)
             return False
-        close = not head.keep_alive or _says_close(response)
+        close = not head.keep_alive or _says_close(response) or self.reader.pending
         return self.send(response, method=head.method, close=close, version=head.version)
 
     def host(self) -> str | None:

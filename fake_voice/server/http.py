@@ -130,7 +130,10 @@ class Server:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         connection = self._connection(sock, address)
         thread = threading.Thread(
-            target=self._serve, args=(connection,), name=f"fake-voice {address}", daemon=True
+            target=self._serve,
+            args=(connection,),
+            name=f"fake-voice server {self.url} for {address}",
+            daemon=True,
         )
         with self._lock:
             self._open[connection] = thread

@@ -32,6 +32,8 @@ _H11_LIMIT = MAX_LINES * (MAX_LINE + 1)
 # (HTTP/1.0, so that it asks for no Host header: the fake's own rules apply to that).
 _NEUTRAL_LINE = b"PUT / HTTP/1.0\r\n"
 _DIGITS = re.compile(r"[0-9]{1,18}")
+_CONTENT_LENGTH = re.compile(rb"^content-length:[ \t]*(.*?)\r?$", re.IGNORECASE | re.MULTILINE)
+_TRANSFER_ENCODING = re.compile(rb"^transfer-encoding:", re.IGNORECASE | re.MULTILINE)
 _BYTEARRAY = re.compile(r"bytearray\((b'[^']*'|b\"[^\"]*\")\)")
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
@@ -175,6 +177,11 @@ class Reader:
         self._parser = None
         return bytes(body)
 
+    @property
+    def pending(self) -> bool:
+        """Whether the last request's body is still unread (the connection cannot go on)."""
+        return self._parser is not None
+
     def _line(self, start: int, deadline: float) -> bytes | None:
         """The line at ``start`` of the buffer, reading until it is whole; None if it is
         longer than :data:`MAX_LINE`."""
@@ -187,26 +194,31 @@ class Reader:
             self._receive(deadline - time.monotonic(), begun=True)
 
     def _fields(self, start: int, deadline: float) -> tuple[list[str], bool]:
-        """Read the header lines from ``start`` to the blank line; the ``Content-Length``
-        values and whether a ``Transfer-Encoding`` was sent."""
-        lengths: list[str] = []
-        transfer_encoding = False
-        for count in range(1, MAX_LINES + 2):
-            line = self._line(start, deadline)
-            if line is None:
+        """Read the header lines from ``start`` to the blank line that ends them, within
+        the limits; the ``Content-Length`` values and whether a ``Transfer-Encoding`` was
+        sent."""
+        while True:
+            end = self._blank_line(start)
+            lines = self._buffer[start : len(self._buffer) if end < 0 else end].split(b"\n")
+            # Each line but the last ended with its line end; the last is what is unfinished.
+            for number, line in enumerate(lines[:-1], 1):
+                if len(line) + 1 > MAX_LINE:
+                    raise Refused(431, "Line too long")
+                if number >= MAX_LINES:  # with the blank line, one line too many
+                    raise Refused(431, "Too many headers")
+            if end >= 0:
+                head = bytes(self._buffer[start:end])
+                lengths = [value.decode("latin-1") for value in _CONTENT_LENGTH.findall(head)]
+                return lengths, _TRANSFER_ENCODING.search(head) is not None
+            if len(lines[-1]) >= MAX_LINE:
                 raise Refused(431, "Line too long")
-            if count > MAX_LINES:
-                raise Refused(431, "Too many headers")
-            start += len(line)
-            if line in (b"\r\n", b"\n"):
-                return lengths, transfer_encoding
-            name, _, value = line.partition(b":")
-            name = name.lower()
-            if name == b"content-length":
-                lengths.append(value.lstrip(b" \t").rstrip(b"\r\n").decode("latin-1"))
-            elif name == b"transfer-encoding":
-                transfer_encoding = True
-        raise AssertionError("unreachable")
+            self._receive(deadline - time.monotonic(), begun=True)
+
+    def _blank_line(self, start: int) -> int:
+        """Where the blank line after the header lines from ``start`` begins, or -1."""
+        ends = [self._buffer.find(blank, start - 1) for blank in (b"\n\r\n", b"\n\n")]
+        found = [end for end in ends if end >= 0]
+        return min(found) + 1 if found else -1
 
     def _receive(self, wait: float, *, begun: bool) -> None:
         """Append what arrives within ``wait`` seconds to the buffer; a head cut short by
