@@ -120,14 +120,13 @@ class Connection:
             version=version,
             reason=reason,
         )
+        self.log(response.status)  # first: once a client has its answer, the line is there
         try:
             self.sock.settimeout(self.shared.timeout)
             self.sock.sendall(data)
         except OSError as error:
             self.dropped(error)
             return False
-        finally:
-            self.log(response.status)
         return not close
 
     def log(self, status: int) -> None:
