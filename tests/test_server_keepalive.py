@@ -19,7 +19,7 @@ import requests
 
 from fake_voice import Server, serve
 from tests.conftest import ACCOUNT_SID
-from tests.proxied import proxy
+from tests.proxied import proxy, tls
 from tests.refusals import envelope
 
 TIMEOUT = 0.5
@@ -288,3 +288,17 @@ def test_a_proxy_tunnel_serves_every_request_of_a_session(
     assert statuses == [201, 201, 201, 200]
     assert sum(line.startswith("CONNECT voice.twilio.com:443 200 ") for line in lines) == 1
     assert sum(line.startswith(f"POST {url} 201 ") for line in lines) == 3
+
+
+def test_stopping_a_proxy_closes_an_open_tunnel_at_once(tmp_path: Path) -> None:
+    with serve(proxy=True, ca_dir=tmp_path / "ca", timeout=30.0) as server:
+        tunnel = tls(server, "voice.twilio.com:443", "voice.twilio.com")
+        stream = tunnel.makefile("rb")
+        tunnel.sendall(request("GET", "/v1/ConnectionPolicies"))
+        assert read_answer(stream).status == 200
+        ours = f"fake-voice server {server.url}"
+        started = time.monotonic()
+    assert time.monotonic() - started < 5  # not the 30 s idle timeout
+    assert [t.name for t in threading.enumerate() if t.name.startswith(ours)] == []
+    with tunnel, stream:
+        assert stream.read() == b""

@@ -103,7 +103,7 @@ class Reader:
             self._receive(self.timeout, begun=False)
         self.started = time.perf_counter()
         deadline = time.monotonic() + self.timeout
-        first = self._line(0, deadline)
+        first = self._first_line(deadline)
         if first is None:
             raise Refused(414, reason_phrase(414))
         self.line = first.decode("latin-1").rstrip("\r\n")
@@ -182,14 +182,14 @@ class Reader:
         """Whether the last request's body is still unread (the connection cannot go on)."""
         return self._parser is not None
 
-    def _line(self, start: int, deadline: float) -> bytes | None:
-        """The line at ``start`` of the buffer, reading until it is whole; None if it is
-        longer than :data:`MAX_LINE`."""
+    def _first_line(self, deadline: float) -> bytes | None:
+        """The buffer's first line, reading until it is whole; None if it is longer than
+        :data:`MAX_LINE`."""
         while True:
-            end = self._buffer.find(b"\n", start)
+            end = self._buffer.find(b"\n")
             if end >= 0:
-                return bytes(self._buffer[start : end + 1]) if end + 1 - start <= MAX_LINE else None
-            if len(self._buffer) - start >= MAX_LINE:
+                return bytes(self._buffer[: end + 1]) if end + 1 <= MAX_LINE else None
+            if len(self._buffer) >= MAX_LINE:
                 return None
             self._receive(deadline - time.monotonic(), begun=True)
 
