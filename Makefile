@@ -66,8 +66,13 @@ $(OLDEST)/.installed: pyproject.toml
 	$(OLDEST)/bin/python -m pip install --quiet -e '.[test]' $(OLDEST_PINS)
 	touch $@
 
-bench: $(STAMP)
+bench: $(STAMP) $(OPENAPI) benchmarks/prism/node_modules/.installed
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+# Stoplight's Prism mock server, which benchmarks/bench_server_prism.py compares the server with.
+benchmarks/prism/node_modules/.installed: benchmarks/prism/package.json benchmarks/prism/package-lock.json
+	cd benchmarks/prism && npm ci --silent --no-audit --no-fund
+	touch $@
 
 install: $(STAMP)
 

@@ -1,9 +1,9 @@
 """What the proxy costs: one request through ``serve --proxy`` against one to the plain server.
 
 Both go to the same fake on loopback: a plain ``GET /v1/ConnectionPolicies`` to the
-server's URL, and the same request for ``https://voice.twilio.com`` through the proxy (a
-CONNECT, a TLS handshake with the proxy's certificate, then the request: the server closes
-every connection after one answer, so each request pays for its tunnel). Rounds alternate;
+server's URL, and the same request for ``https://voice.twilio.com`` through the proxy.
+Each session keeps its connection open (keep-alive), so the proxy's CONNECT and TLS
+handshake are paid once and each request then pays for TLS alone. Rounds alternate;
 it prints milliseconds per request of each and the median ratio with its spread.
 
     python benchmarks/bench_proxy.py                  # 9 rounds of 100 requests each way

@@ -23,7 +23,7 @@ LAYERS = (
     {"api"},
     {"cli", "plugin", "demo", "faker_provider", "__init__"},
 )
-TRANSPORTS = {"requests", "responses", "aiohttp", "werkzeug", "urllib3", "yarl", "multidict"}
+TRANSPORTS = {"requests", "responses", "aiohttp", "h11", "urllib3", "yarl", "multidict"}
 
 
 def module_name(path: Path) -> str:

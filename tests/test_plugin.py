@@ -129,7 +129,7 @@ def test_a_failing_test_reports_the_seed_that_repeats_it(pytester: pytest.Pytest
     assert seeds[0][0] == seeds[0][1]
 
 
-HEAVY = ("jsonschema", "faker", "responses", "requests", "werkzeug", "yaml", "aiohttp")
+HEAVY = ("jsonschema", "faker", "responses", "requests", "h11", "yaml", "aiohttp")
 
 
 def test_loading_the_plugin_imports_nothing_heavy() -> None:

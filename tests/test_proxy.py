@@ -279,10 +279,19 @@ def test_a_ca_dir_that_cannot_be_made_is_one_line_and_status_2(tmp_path: Path) -
 
 
 def read_answer(sock: ssl.SSLSocket) -> bytes:
+    """One answer, read to the end of its Content-Length (the tunnel stays open after it)."""
     answer = b""
-    while chunk := sock.recv(65536):  # the server closes after one answer
-        answer += chunk
-    return answer
+    while b"\r\n\r\n" not in answer:
+        answer += sock.recv(65536)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":")[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head + b"\r\n\r\n" + body
 
 
 def test_a_tunnel_serves_the_host_its_connect_named_whatever_the_host_header_says(

@@ -6,6 +6,7 @@ answers a well-formed request and that the state did not change.
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import threading
@@ -341,3 +342,133 @@ def test_a_413_closes_the_connection(server: Server) -> None:
     assert line == "HTTP/1.1 413 Request Entity Too Large"
     assert headers["Connection"] == "close"
     assert json_of(body)["code"] == 20413  # type: ignore[index]
+
+
+# -- the head's limits, and what the HTTP/1.1 server decides ---------------------------
+
+AUTH_LINE = b"Authorization: Basic eDp5\r\n"
+
+
+@pytest.mark.parametrize(
+    ("fillers", "status"), [(97, "401 Unauthorized"), (98, "431 Request Header Fields Too Large")]
+)
+def test_at_most_99_header_lines_are_read(server: Server, fillers: int, status: str) -> None:
+    data = (
+        b"GET /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\n" + AUTH_LINE + b"X-F: y\r\n" * fillers
+    )
+    line, _, _ = exchange(server, data + b"\r\n")
+    assert line == f"HTTP/1.1 {status}"
+
+
+@pytest.mark.parametrize(
+    ("length", "status"),
+    [(65536, "401 Unauthorized"), (65537, "431 Request Header Fields Too Large")],
+)
+def test_a_header_line_may_be_64_kib_with_its_line_end(
+    server: Server, length: int, status: str
+) -> None:
+    filler = b"X-Long: " + b"a" * (length - len(b"X-Long: \r\n")) + b"\r\n"
+    assert len(filler) == length
+    data = b"GET /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\n" + AUTH_LINE + filler + b"\r\n"
+    line, _, body = exchange(server, data)
+    assert line == f"HTTP/1.1 {status}"
+    if status.startswith("431"):
+        assert json_of(body) == envelope(431, 20001, "Line too long")
+
+
+def test_a_request_line_that_stops_arriving_gets_408(server: Server) -> None:
+    line, headers, body = exchange(server, b"GET /v1/Connection")
+    assert line == "HTTP/1.1 408 Request Timeout" and headers["Connection"] == "close"
+    assert json_of(body) == envelope(
+        408, 20001, f"Request Timeout: the headers must arrive within {TIMEOUT:g} seconds"
+    )
+
+
+def test_a_connection_that_sends_nothing_is_closed_unanswered(server: Server) -> None:
+    started = time.monotonic()
+    line, _, body = exchange(server, b"")
+    assert (line, body) == ("", b"")
+    assert TIMEOUT * 0.9 <= time.monotonic() - started < TIMEOUT * 6
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "code", "message"),
+    [
+        (b"X-Bad : y\r\n", 400, 20001, "Illegal header line: 'X-Bad : y'"),
+        (b"NoColonHere\r\n", 400, 20001, "Illegal header line: 'NoColonHere'"),
+        (b"Host: y\r\n", 400, 20001, "Found multiple Host: headers"),
+        (
+            b"Transfer-Encoding: gzip\r\n",
+            501,
+            20500,
+            "Only Transfer-Encoding: chunked is supported",
+        ),
+    ],
+)
+def test_header_fields_rfc_9112_refuses_are_refused_and_close(
+    server: Server, lines: bytes, status: int, code: int, message: str
+) -> None:
+    data = b"POST /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\n" + AUTH_LINE + lines + b"\r\n"
+    line, headers, body = exchange(server, data + FORM)
+    assert line.startswith(f"HTTP/1.1 {status} ") and headers["Connection"] == "close"
+    assert json_of(body) == envelope(status, code, message)
+
+
+def test_every_answer_names_the_server_and_the_date(server: Server) -> None:
+    _, headers, _ = exchange(server, b"GET /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert headers["Server"] == "fake_voice"
+    assert headers["Date"].endswith(" GMT") and len(headers["Date"]) == 29
+
+
+# Served: each of these stores a policy (the fixture above checks that nothing was stored).
+
+
+def created(data: bytes) -> tuple[bytes, list[str]]:
+    """What the server answers ``data`` on a connection it then closes, and the names of
+    the policies stored."""
+    with serve(timeout=TIMEOUT) as served:
+        _, _, answer = exchange(served, data)
+        stored = served.voice.list_all("ConnectionPolicies", account_sid=ACCOUNT_SID)
+    return answer, [policy["friendly_name"] for policy in stored]
+
+
+CREATE = (
+    b"POST /v1/ConnectionPolicies HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    b"Authorization: Basic " + base64.b64encode(f"{ACCOUNT_SID}:t".encode()) + b"\r\n"
+    b"Content-Type: application/x-www-form-urlencoded\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        b"5\r\nFrien\r\n9\r\ndlyName=x\r\n0\r\n\r\n",
+        b"e;name=value\r\nFriendlyName=x\r\n0\r\n\r\n",  # a chunk extension
+        b"e\r\nFriendlyName=x\r\n0\r\nX-Trailer: y\r\n\r\n",  # a trailer
+    ],
+)
+def test_a_chunked_body_is_read_with_its_extensions_and_trailers(chunks: bytes) -> None:
+    answer, names = created(CREATE + b"Transfer-Encoding: chunked\r\n\r\n" + chunks)
+    assert names == ["x"]
+    assert json_of(answer)["friendly_name"] == "x"  # type: ignore[index]
+
+
+def test_blank_lines_before_a_request_line_are_ignored() -> None:
+    answer, names = created(b"\r\n\r\n" + CREATE + b"Content-Length: 14\r\n\r\n" + FORM)
+    assert names == ["x"]
+    assert json_of(answer)["friendly_name"] == "x"  # type: ignore[index]
+
+
+def test_expect_100_continue_gets_one_interim_answer() -> None:
+    with serve(timeout=TIMEOUT) as served:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
+            sock.sendall(CREATE + b"Content-Length: 14\r\nExpect: 100-continue\r\n\r\n")
+            interim = sock.recv(65536)
+            sock.sendall(FORM)
+            final = b""
+            while chunk := sock.recv(65536):
+                final += chunk
+        stored = served.voice.list_all("ConnectionPolicies", account_sid=ACCOUNT_SID)
+    assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+    assert final.startswith(b"HTTP/1.1 201 Created\r\n")
+    assert [policy["friendly_name"] for policy in stored] == ["x"]

@@ -1,4 +1,4 @@
-"""The fake over real HTTP: a WSGI application, the control API and the HTTP server.
+"""The fake over real HTTP: the application, the control API and an HTTP/1.1 server.
 
 It depends only on the small protocol in ``served`` (what it asks of a fake), never on the
 handle class; ``fake_voice.serve()`` and ``voice.serve()`` put the two together.

@@ -1,4 +1,4 @@
-"""The fake over real HTTP: a multi-threaded WSGI server (Werkzeug's) on a background thread.
+"""The fake over real HTTP: an HTTP/1.1 server with keep-alive, on background threads.
 
     with fake_voice.mock() as voice, voice.serve() as server:
         client.voice.base_url = server.url        # the official twilio-python client
@@ -7,25 +7,32 @@
     with fake_voice.serve(seed=1) as server:      # no handle yet: the server makes one
         server.voice.export_state()
 
-Every request goes through the same core as the in-process fake; see ``server.wsgi`` for
-the adapter and ``server.control`` for the control API under ``/__fake_voice__/``.
+Every request goes through the same core as the in-process fake; see ``server.app`` for
+the application, ``server.control`` for the control API under ``/__fake_voice__/``, and
+``server.connection`` for a connection's life. One thread accepts connections; each
+connection is served on a thread of its own, so a slow client never holds up the others.
 """
 
 from __future__ import annotations
 
+import logging
+import selectors
 import socket
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
 from fake_voice.server import DEFAULT_HOST, DEFAULT_TIMEOUT
+from fake_voice.server.app import App
+from fake_voice.server.connection import Connection, Shared
 from fake_voice.server.served import Served
-from fake_voice.server.wsgi import App, connection_class
 
 if TYPE_CHECKING:
     from fake_voice.server.certificates import CertificateAuthority
+
+log = logging.getLogger("fake_voice.server")
 
 
 class Server:
@@ -54,27 +61,33 @@ class Server:
         self.host = host
         self.region = region
         self.ca_cert: Path | None = None
-        connection = connection_class(timeout)
-        if proxy is not None:
-            from fake_voice.server.proxy import proxy_connection_class
-
-            connection = proxy_connection_class(timeout, proxy)
-            self.ca_cert = proxy.cert_path
         self._app = App(voice, stall=timeout, region=region)
-        self._server = _make_server(self._app, host, port, connection)
-        self.port: int = self._server.port
+        self._listener = _listen(host, port)
+        self.port: int = self._listener.getsockname()[1]
         self.url = f"http://{_url_host(host)}:{self.port}"
+        name = self._listener.getsockname()[0]
+        own = f"[{name}]:{self.port}" if ":" in name else f"{name}:{self.port}"
+        shared = Shared(self._app, timeout, own)
+        self._connection: Callable[[socket.socket, str], Connection]
+        if proxy is None:
+            self._connection = lambda sock, address: Connection(sock, address, shared)
+        else:
+            from fake_voice.server.proxy import ProxyConnection
+
+            self._connection = lambda sock, address: ProxyConnection(sock, address, shared, proxy)
+            self.ca_cert = proxy.cert_path
+        self._open: dict[Connection, threading.Thread] = {}
+        self._lock = threading.Lock()
         self._stopped = False
+        self._wake_reader, self._wake = socket.socketpair()
         self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"fake-voice server {self.url}",
-            daemon=True,
+            target=self._accept, name=f"fake-voice server {self.url}", daemon=True
         )
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop accepting requests and close the socket; calling it again does nothing.
+        """Stop accepting requests, close every connection and the socket, and wait for
+        every thread of the server to end; calling it again does nothing.
 
         A connection held by an injected timeout is dropped now, not when its stall ends.
         """
@@ -82,9 +95,57 @@ class Server:
             return
         self._stopped = True
         self._app.stopping.set()
-        self._server.shutdown()
+        self._wake.send(b"\0")
         self._thread.join()
-        self._server.server_close()
+        with self._lock:
+            still_open = list(self._open.items())
+        for connection, _ in still_open:
+            connection.shut()
+        for _, thread in still_open:
+            thread.join()
+        for sock in (self._listener, self._wake, self._wake_reader):
+            sock.close()
+
+    def _accept(self) -> None:
+        """Accept connections until :meth:`stop`, each served on a thread of its own."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._listener, selectors.EVENT_READ)
+            selector.register(self._wake_reader, selectors.EVENT_READ)
+            while not self._stopped:
+                selector.select()
+                try:
+                    sock, address = self._listener.accept()
+                except BlockingIOError:  # the wake-up, or a client gone before accept
+                    continue
+                except OSError as error:  # out of file descriptors: wait for some to close
+                    log.info("fake_voice server: cannot accept a connection: %s", error)
+                    time.sleep(0.1)
+                    continue
+                self._start(sock, address[0])
+
+    def _start(self, sock: socket.socket, address: str) -> None:
+        sock.setblocking(True)
+        # Answers are written whole; Nagle's algorithm would hold back the last small
+        # segment of one (and every TLS record in a tunnel) until the client acknowledges.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        connection = self._connection(sock, address)
+        thread = threading.Thread(
+            target=self._serve,
+            args=(connection,),
+            name=f"fake-voice server {self.url} for {address}",
+            daemon=True,
+        )
+        with self._lock:
+            self._open[connection] = thread
+        thread.start()
+
+    def _serve(self, connection: Connection) -> None:
+        try:
+            connection.serve()
+        finally:
+            connection.close()
+            with self._lock:
+                self._open.pop(connection, None)
 
     def __enter__(self) -> Server:
         return self
@@ -98,27 +159,20 @@ class Server:
         return f"<fake_voice {kind} {self.url} {state}>"
 
 
-def _make_server(
-    app: App, host: str, port: int, connection: type[WSGIRequestHandler]
-) -> BaseWSGIServer:
-    # Bind here rather than in Werkzeug: on a failed bind it prints and exits the process,
-    # and a library must raise instead.
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host`` and ``port``; OSError if it cannot (a port in use, an
+    unknown host)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, port))
         listener.listen(128)
-        return make_server(
-            host,
-            port,
-            app,
-            threaded=True,
-            request_handler=connection,
-            fd=listener.fileno(),
-        )
-    finally:
-        listener.close()  # Werkzeug serves from its own duplicate of the socket
+        listener.setblocking(False)
+    except BaseException:
+        listener.close()
+        raise
+    return listener
 
 
 def _url_host(host: str) -> str:

@@ -17,19 +17,16 @@ import logging
 import os
 import socket
 import ssl
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from werkzeug.serving import WSGIRequestHandler
-
 from fake_voice.core.hosts import VOICE_HOST
-from fake_voice.core.wire import Response, reason_phrase
+from fake_voice.core.wire import Response
+from fake_voice.server.connection import Connection, Shared
 from fake_voice.server.control import error_response
-from fake_voice.server.wsgi import Connection
+from fake_voice.server.protocol import Head
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import WSGIEnvironment
-
     from fake_voice.server.certificates import CertificateAuthority
 
 log = logging.getLogger("fake_voice.server")
@@ -77,90 +74,81 @@ def connect_host(target: str) -> str | None:
 
 class ProxyConnection(Connection):
     """A connection to the proxy: CONNECT tunnels and absolute-form requests for Voice hosts,
-    and ordinary requests as the plain server answers them."""
+    and ordinary requests as the plain server answers them.
 
-    authority: CertificateAuthority
-    tunnel: str | None = None
-    """Inside a tunnel: the host the client's CONNECT named (every request here is for it)."""
+    Inside a tunnel, ``tunnel`` is the host the client's CONNECT named: every request there
+    is for it, on ``https://``, and the tunnel is served with keep-alive as any connection.
+    """
 
     def __init__(
-        self, request: Any, client_address: Any, server: Any, tunnel: str | None = None
+        self,
+        sock: socket.socket,
+        address: str,
+        shared: Shared,
+        authority: CertificateAuthority,
+        tunnel: str | None = None,
     ) -> None:
+        super().__init__(sock, address, shared)
+        self.authority = authority
         self.tunnel = tunnel
-        super().__init__(request, client_address, server)
+        if tunnel is not None:
+            self.scheme = "https"
 
-    def do_CONNECT(self) -> None:
-        self.close_connection = True
+    def handle(self, head: Head) -> bool:
+        if head.method == "CONNECT":
+            return self._connect(head)
+        try:
+            target = urlsplit(head.target)
+        except ValueError:  # the application answers it
+            return super().handle(head)
+        if self.tunnel is None and target.scheme and not VOICE_HOST.match(target.netloc):
+            refused = refusal(head.method, f"{target.scheme}://{target.netloc}")
+            return self.send(refused, method=head.method, close=True)
+        return super().handle(head)
+
+    def _connect(self, head: Head) -> bool:
         if self.tunnel is not None:
             message = (
-                f"fake_voice's proxy refused CONNECT {self.path} inside the tunnel to "
+                f"fake_voice's proxy refused CONNECT {head.target} inside the tunnel to "
                 f"{self.tunnel}: a tunnel serves only the host it was opened for."
             )
-            self._answer(error_response(403, message, {"Connection": "close"}))
-            return
-        host = connect_host(self.path)
+            refused = error_response(403, message, {"Connection": "close"})
+            return self.send(refused, method=head.method, close=True)
+        host = connect_host(head.target)
         if host is None:
-            self._answer(refusal("CONNECT", self.path))
-            return
-        self.send_response(200, "Connection established")
-        self.end_headers()
-        # TLS writes each header and body as a record of its own: without this, Nagle's
-        # algorithm holds each small one back until the client acknowledges the last.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return self.send(refusal("CONNECT", head.target), method=head.method, close=True)
+        established = Response.empty(200)
+        if not self.send(
+            established, method="CONNECT", close=False, reason="Connection established"
+        ):
+            return False
         try:
-            tls = self.authority.context(host).wrap_socket(self.connection, server_side=True)
+            tls = self.authority.context(host).wrap_socket(self.sock, server_side=True)
         except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
             log.info(
                 "%s: no TLS with the client for %s (%s); does it trust %s?",
-                self.client_address[0],
+                self.address,
                 host,
                 error,
                 self.authority.cert_path,
             )
-            return
+            return False
+        self.sock = tls  # what stopping the server shuts now
         try:
-            type(self)(tls, self.client_address, self.server, tunnel=host)
+            ProxyConnection(tls, self.address, self.shared, self.authority, tunnel=host).serve()
         finally:
             tls.close()
+        return False
 
-    def run_wsgi(self) -> None:
-        target = urlsplit(self.path)
-        if self.tunnel is None and target.scheme and not VOICE_HOST.match(target.netloc):
-            self.close_connection = True
-            self._answer(refusal(self.command, f"{target.scheme}://{target.netloc}"))
-            return
-        super().run_wsgi()
+    def host(self) -> str | None:
+        return self.tunnel
 
-    def make_environ(self) -> WSGIEnvironment:
-        environ = super().make_environ()
-        if self.tunnel is not None:
-            environ["wsgi.url_scheme"] = "https"
-            environ["HTTP_HOST"] = self.tunnel
-        return environ
-
-    def handle(self) -> None:
-        try:
-            super().handle()
-        except ssl.SSLError as error:  # a client that ends TLS abruptly
-            log.info("%s: TLS ended: %s", self.client_address[0], error)
-
-    def logged_target(self) -> str:
-        target = super().logged_target()
+    def logged_target(self, target: str) -> str:
         # In a tunnel, name the host as the client's URL did.
         return f"https://{self.tunnel}{target}" if self.tunnel else target
 
-    def _answer(self, response: Response) -> None:
-        self.send_response(response.status, reason_phrase(response.status, "Unknown"))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        self.wfile.write(response.body)
-
-
-def proxy_connection_class(
-    timeout: float, authority: CertificateAuthority
-) -> type[WSGIRequestHandler]:
-    """The connection class of a proxy signing with ``authority``."""
-    attributes = {"timeout": timeout, "authority": authority}
-    return cast("type[WSGIRequestHandler]", type("FakeVoiceProxy", (ProxyConnection,), attributes))
+    def dropped(self, error: BaseException) -> None:
+        if isinstance(error, ssl.SSLError):  # a client that ends TLS abruptly
+            log.info("%s: TLS ended: %s", self.address, error)
+        else:
+            super().dropped(error)
