@@ -35,7 +35,7 @@ from fake_voice.core.request_path import RequestPath, respond
 from fake_voice.core.schemas import SchemaViolation, validator
 from fake_voice.core.wire import Request, Response, v1_path
 from fake_voice.intercept import registry
-from fake_voice.resources import archived_calls, dialing_permissions, transcriptions
+from fake_voice.resources import _stored, archived_calls, dialing_permissions, transcriptions
 from fake_voice.state import snapshot
 from fake_voice.state.clock import Clock
 from fake_voice.state.store import US1, StateError, Store
@@ -461,11 +461,7 @@ class FakeVoice:
         exchanges, faults and the clock are kept.
         """
         data = snapshot.read(state)
-        verified = _verified(self.options, data)
-        if account_sid is None:
-            self._core.store.adopt(verified)
-        else:
-            self._core.store.load(data, account_sid)
+        self._core.store.adopt(_verified(self.options, data), account_sid)
 
     def serve(
         self,
@@ -508,7 +504,7 @@ def _verified(options: Options, data: object) -> Store:
     records (``extras``) must satisfy ``schemas/state/extras.json``.
     """
     trial = RequestPath(dataclasses.replace(options, self_check=True), resources.router())
-    trial.store.load(data)
+    sendable = trial.store.load(data)
     extras = validator("state/extras.json")
     for (region, account_sid), account in sorted(trial.store.accounts.items()):
         named = f"account {account_sid}" + ("" if region == US1 else f" in {region}")
@@ -522,9 +518,12 @@ def _verified(options: Options, data: object) -> Store:
         request = Request("GET", base, {})
         for (kind, parent), collection in account.collections():
             name = f"{kind}/{parent}" if parent else kind
+            # Most records need no fetch to be known answered; the others are fetched.
+            answered = _stored.answered(trial.router, account, kind, parent, base)
             for index, record in enumerate(collection):
-                where = f"{named}: {name}[{index}]"
-                _fetch(trial, account_sid, region, request, where, record)
+                if not (sendable and answered is not None and answered(record)):
+                    where = f"{named}: {name}[{index}]"
+                    _fetch(trial, account_sid, region, request, where, record)
     return trial.store
 
 
