@@ -500,8 +500,10 @@ def _verified(options: Options, data: object) -> Store:
 
     A trial fake loads the data and fetches each record at its ``url``, so a record must be
     one its resource can find and render by its schema (a Target under a missing policy, a
-    stray property or a wrong type are all refused). What an account holds beyond its
-    records (``extras``) must satisfy ``schemas/state/extras.json``.
+    stray property or a wrong type are all refused). Records of a declared kind that are
+    known answered without it (``resources/_stored.py``) are not fetched one by one: a
+    collection of them is checked whole. What an account holds beyond its records
+    (``extras``) must satisfy ``schemas/state/extras.json``.
     """
     trial = RequestPath(dataclasses.replace(options, self_check=True), resources.router())
     sendable = trial.store.load(data)
@@ -518,10 +520,16 @@ def _verified(options: Options, data: object) -> Store:
         request = Request("GET", base, {})
         for (kind, parent), collection in account.collections():
             name = f"{kind}/{parent}" if parent else kind
-            # Most records need no fetch to be known answered; the others are fetched.
-            answered = _stored.answered(trial.router, account, kind, parent, base)
-            for index, record in enumerate(collection):
-                if not (sendable and answered is not None and answered(record)):
+            # A collection whose records are all known answered needs no fetch; otherwise
+            # each record not known answered is fetched, which names the first that fails.
+            answered = None
+            if sendable:
+                answered = _stored.answered(trial.router, account, kind, parent, base)
+            records = list(collection)
+            if answered is not None and answered(records):
+                continue
+            for index, record in enumerate(records):
+                if answered is None or not answered([record]):
                     where = f"{named}: {name}[{index}]"
                     _fetch(trial, account_sid, region, request, where, record)
     return trial.store

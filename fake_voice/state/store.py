@@ -9,7 +9,6 @@ keyed by account SID (the form a fake without regions wrote), and every other re
 from __future__ import annotations
 
 import copy
-import json
 import operator
 import re
 import threading
@@ -17,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from fake_voice.state.clock import Clock
+from fake_voice.state.json_copy import json_copy
 from fake_voice.state.sids import ACCOUNT_SID, SidFactory
 
 Record = dict[str, Any]
@@ -416,9 +416,9 @@ def _accounts(
     data: dict[Any, Any], taken: Mapping[str, str]
 ) -> tuple[dict[tuple[str, str], Account], dict[str, str], bool]:
     """The accounts ``data`` holds by (region, SID), which account each record SID belongs
-    to, and whether every string can be sent (see :func:`_json_copy`); SIDs in ``taken``
+    to, and whether every string can be sent (see :func:`json_copy`); SIDs in ``taken``
     (kept from other accounts) may not appear again."""
-    copied, sendable = _json_copy(data)
+    copied, sendable = json_copy(data)
     accounts: dict[tuple[str, str], Account] = {}
     sids: dict[str, str] = {}
     for region, sid, account_data in _entries(copied or data):
@@ -484,26 +484,6 @@ def _checked_records(
             record = copy.deepcopy(record)
         kept.append(record)
     return kept
-
-
-def _json_copy(data: dict[Any, Any]) -> tuple[dict[Any, Any] | None, bool]:
-    """A private copy of ``data`` made by JSON (in C, many times faster than ``deepcopy``),
-    or None if JSON cannot hold it; then the slow path names the value at fault. Keys JSON
-    writes as strings (numbers, booleans) come back as those strings, as from a state file.
-
-    Also whether the copy can be sent: JSON text is UTF-8, which a lone surrogate
-    (``"\\ud800"`` in a file) cannot be written in.
-    """
-    try:
-        text = json.dumps(data, allow_nan=False, ensure_ascii=False)
-        copied: dict[Any, Any] = json.loads(text)
-    except (TypeError, ValueError, RecursionError):
-        return None, False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return copied, False
-    return copied, True
 
 
 def _entries(data: dict[Any, Any]) -> list[tuple[str, str, object]]:
