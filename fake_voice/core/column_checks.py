@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from fake_voice.core.schema_compiler import _ANNOTATIONS, compile_schema, ecma_regex
-from fake_voice.core.schemas import BASE_URI, load, registry
+from fake_voice.core.schema_compiler import _ANNOTATIONS, Unsupported, compile_schema, ecma_regex
+from fake_voice.core.schemas import BASE_URI, load, registry, validator
 
 ColumnCheck = Callable[[list[Any]], bool]
 
@@ -38,8 +38,13 @@ _NULL = {"type": "null"}
 
 @cache
 def all_valid(name: str) -> ColumnCheck:
-    """A column check for the schema ``name`` under ``schemas/`` (as ``schemas.is_valid``)."""
-    return column_check(load(name), registry().resolver(BASE_URI + name))
+    """A column check for the schema ``name`` under ``schemas/``; where the compiler cannot
+    read the schema, jsonschema checks each value (as ``schemas.is_valid`` does)."""
+    try:
+        return column_check(load(name), registry().resolver(BASE_URI + name))
+    except Unsupported:
+        each = validator(name).is_valid
+        return lambda values: all(map(each, values))
 
 
 def column_check(schema: Any, resolver: Any) -> ColumnCheck:

@@ -17,10 +17,9 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from fake_voice.core.column_checks import ColumnCheck, all_valid
+from fake_voice.core.column_checks import all_valid
 from fake_voice.core.errors import TwilioError
 from fake_voice.core.operations import Router
-from fake_voice.core.schema_compiler import Unsupported
 from fake_voice.resources._crud import Kind
 from fake_voice.state.store import Account, Record
 
@@ -51,10 +50,10 @@ def answered(
     wanted = {kind.parent_param: parent, "Sid": sample} if parent else {"Sid": sample}
     if operation.implementation != kind.fetch or path_params != wanted:
         return None
-    valid = _rendered_valid(kind.schema)
-    if sample in _literals(router) or valid is None:
-        return None
     literals = _literals(router)
+    if sample in literals:
+        return None
+    valid = all_valid(kind.schema)
     render = kind.render
 
     def test(records: list[Record]) -> bool:
@@ -93,11 +92,3 @@ def _literals(router: Router) -> frozenset[str]:
         for segment in operation.template.split("/")
         if not segment.startswith("{")
     )
-
-
-@cache
-def _rendered_valid(schema: str) -> ColumnCheck | None:
-    try:
-        return all_valid(schema)
-    except Unsupported:
-        return None
