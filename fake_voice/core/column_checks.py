@@ -5,9 +5,9 @@ Loading a state checks many records against one schema. The compiled check of
 keywords are one pass in C over every value at once (``set(map(type, ...))``,
 ``map(pattern.search, ...)``, ``max(map(len, ...))``), and an object's properties become
 columns of their own. A column check is True exactly when the compiled check is true of
-every value, but for one strictness: it types values by their exact class, so a subclass
-of ``str``, ``int`` or ``dict`` (which JSON never gives back) or a whole float given as an
-integer makes it False. A False does not say which value fails: ask the compiled check.
+every value, but for one strictness: it types values by their exact class, so a value of a
+subclass of ``str``, ``int`` or ``dict`` (which JSON never gives back) makes it False. A
+False does not say which value fails: ask the compiled check of each.
 """
 
 from __future__ import annotations
