@@ -35,7 +35,7 @@ from fake_voice.core.request_path import RequestPath, respond
 from fake_voice.core.schemas import SchemaViolation, validator
 from fake_voice.core.wire import Request, Response, v1_path
 from fake_voice.intercept import registry
-from fake_voice.resources import archived_calls, dialing_permissions, transcriptions
+from fake_voice.resources import _stored, archived_calls, dialing_permissions, transcriptions
 from fake_voice.state import snapshot
 from fake_voice.state.clock import Clock
 from fake_voice.state.store import US1, StateError, Store
@@ -461,11 +461,7 @@ class FakeVoice:
         exchanges, faults and the clock are kept.
         """
         data = snapshot.read(state)
-        verified = _verified(self.options, data)
-        if account_sid is None:
-            self._core.store.adopt(verified)
-        else:
-            self._core.store.load(data, account_sid)
+        self._core.store.adopt(_verified(self.options, data), account_sid)
 
     def serve(
         self,
@@ -504,11 +500,13 @@ def _verified(options: Options, data: object) -> Store:
 
     A trial fake loads the data and fetches each record at its ``url``, so a record must be
     one its resource can find and render by its schema (a Target under a missing policy, a
-    stray property or a wrong type are all refused). What an account holds beyond its
-    records (``extras``) must satisfy ``schemas/state/extras.json``.
+    stray property or a wrong type are all refused). Records of a declared kind that are
+    known answered without it (``resources/_stored.py``) are not fetched one by one: a
+    collection of them is checked whole. What an account holds beyond its records
+    (``extras``) must satisfy ``schemas/state/extras.json``.
     """
     trial = RequestPath(dataclasses.replace(options, self_check=True), resources.router())
-    trial.store.load(data)
+    sendable = trial.store.load(data)
     extras = validator("state/extras.json")
     for (region, account_sid), account in sorted(trial.store.accounts.items()):
         named = f"account {account_sid}" + ("" if region == US1 else f" in {region}")
@@ -522,9 +520,18 @@ def _verified(options: Options, data: object) -> Store:
         request = Request("GET", base, {})
         for (kind, parent), collection in account.collections():
             name = f"{kind}/{parent}" if parent else kind
-            for index, record in enumerate(collection):
-                where = f"{named}: {name}[{index}]"
-                _fetch(trial, account_sid, region, request, where, record)
+            # A collection whose records are all known answered needs no fetch; otherwise
+            # each record not known answered is fetched, which names the first that fails.
+            answered = None
+            if sendable:
+                answered = _stored.answered(trial.router, account, kind, parent, base)
+            records = list(collection)
+            if answered is not None and answered(records):
+                continue
+            for index, record in enumerate(records):
+                if answered is None or not answered([record]):
+                    where = f"{named}: {name}[{index}]"
+                    _fetch(trial, account_sid, region, request, where, record)
     return trial.store
 
 

@@ -199,6 +199,58 @@ BAD_STATES: list[tuple[str, Callable[[State], object], str]] = [
         "Additional properties are not allowed ('colour' was unexpected)",
     ),
     (
+        "a property missing",
+        lambda s: _policy(s).pop("date_created"),
+        f"{A}: connection_policies[0] does not render by its schema at /: "
+        "'date_created' is a required property",
+    ),
+    (
+        "a sid of another kind",
+        lambda s: _policy(s).update(
+            sid="NE" + _policy(s)["sid"][2:],
+            url=f"/v1/ConnectionPolicies/NE{_policy(s)['sid'][2:]}",
+        ),
+        f"{A}: connection_policies[0] does not render by its schema at /sid: "
+        "'NE{hex}' does not match '^NY[0-9a-fA-F]{{32}}$'",
+    ),
+    (
+        "a url naming another record",
+        _set("url", "/v1/ConnectionPolicies/NY" + "f" * 32),
+        f"{A}: connection_policies[0] cannot be fetched at /v1/ConnectionPolicies/NY{'f' * 32}: "
+        f"The requested resource /ConnectionPolicies/NY{'f' * 32} was not found",
+    ),
+    (
+        "a date that does not parse",
+        _set("date_created", "2024-13-01T00:00:00Z"),
+        f"{A}: connection_policies[0] does not render by its schema at /date_created: "
+        "'2024-13-01T00:00:00Z' does not match '^[0-9]{{4}}-(0[1-9]|1[0-2])-"
+        "(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$'",
+    ),
+    (
+        "a string UTF-8 cannot hold",
+        _set("friendly_name", "a\ud800"),
+        f"{A}: connection_policies[0] cannot be rendered: UnicodeEncodeError 'utf-8' codec "
+        "can't encode character '\\ud800' in position 113: surrogates not allowed",
+    ),
+    (
+        "a sid given in two accounts",
+        lambda s: s[OTHER_ACCOUNT_SID]["collections"]["connection_policies"].append(
+            {**_policy(s), "account_sid": OTHER_ACCOUNT_SID}
+        ),
+        f"account {OTHER_ACCOUNT_SID}: sid {{sid}} is already used in account {ACCOUNT_SID}",
+    ),
+    (
+        "a region that is not a region's name",
+        lambda s: s.update(regions={"AU 1": {}}),
+        "'AU 1' is not a region other than us1 (whose accounts stand at the top level)",
+    ),
+    (
+        "a target's priority out of range",
+        lambda s: s[ACCOUNT_SID]["collections"][_targets_key(s)][1].update(priority=70000),
+        f"{A}: {{targets}}[1] does not render by its schema at /priority: "
+        "70000 is greater than the maximum of 65535",
+    ),
+    (
         "targets of a policy that is missing",
         lambda s: s[ACCOUNT_SID]["collections"].pop("connection_policies"),
         f"{A}: {{targets}}[0] cannot be fetched at {{target_url}}: "
@@ -236,6 +288,7 @@ def test_bad_state_is_refused_whole_and_changes_nothing(
     target_url = good[ACCOUNT_SID]["collections"][targets][0]["url"]
     expected = message.format(
         sid=_policy(good)["sid"],
+        hex=_policy(good)["sid"][2:],
         targets=targets,
         target_url=target_url,
         target_path=target_url[3:],

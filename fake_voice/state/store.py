@@ -9,13 +9,14 @@ keyed by account SID (the form a fake without regions wrote), and every other re
 from __future__ import annotations
 
 import copy
-import json
+import operator
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from fake_voice.state.clock import Clock
+from fake_voice.state.json_copy import json_copy
 from fake_voice.state.sids import ACCOUNT_SID, SidFactory
 
 Record = dict[str, Any]
@@ -46,11 +47,10 @@ class Collection:
     def extend(self, records: list[Record]) -> None:
         """Add records in order at once (a loaded state): one O(n) build of the tree."""
         start = len(self._order)
-        for offset, record in enumerate(records):
-            sid = record["sid"]
-            self.records[sid] = record
-            self.positions[sid] = start + offset
-            self._order.append(sid)
+        sids = [record["sid"] for record in records]
+        self.records.update(zip(sids, records, strict=True))
+        self.positions.update(zip(sids, range(start, start + len(sids)), strict=True))
+        self._order.extend(sids)
         self._live.extend(start, len(records))
 
     def remove(self, sid: str) -> None:
@@ -262,22 +262,9 @@ class Account:
                 )
             if not isinstance(records, list):
                 raise StateError(f"{where}: {name} must be a list of records")
-            kept: list[Record] = []
-            seen: set[str] = set()
-            for index, record in enumerate(records):
-                here = f"{where}: {name}[{index}]"
-                if not isinstance(record, dict) or not isinstance(record.get("sid"), str):
-                    raise StateError(f"{here} must be an object with a string sid")
-                if record["sid"] in seen:
-                    raise StateError(f"{here} repeats the sid {record['sid']}")
-                seen.add(record["sid"])
-                if record.get("account_sid", sid) != sid:
-                    raise StateError(f"{here} belongs to account {record['account_sid']}")
-                if not copied:
-                    _check_json(here, record)
-                    record = copy.deepcopy(record)
-                kept.append(record)
-            account.collection(kind, parent).extend(kept)
+            if not (copied and _well_formed(records, sid)):
+                records = _checked_records(f"{where}: {name}", records, sid, copied)
+            account.collection(kind, parent).extend(records)
         if not copied:
             _check_json(f"{where}: extras", extras)
             extras = copy.deepcopy(extras)
@@ -328,7 +315,7 @@ class Store:
                 state.setdefault("regions", {}).setdefault(region, {})[sid] = data
         return state
 
-    def load(self, data: object, account_sid: str | None = None) -> None:
+    def load(self, data: object, account_sid: str | None = None) -> bool:
         """Replace every account with those ``data`` holds, as :meth:`export` wrote them;
         with ``account_sid``, replace only that account (``data`` may hold no other).
 
@@ -336,60 +323,82 @@ class Store:
         :class:`StateError` and leaves the store as it was. A loaded SID is never drawn
         again. Each collection's records keep their order; a page token naming a record
         deleted before the export no longer positions a page.
+
+        Returns whether every value went through JSON and every string can be sent as
+        UTF-8 (a lone surrogate cannot): then any record renders to a body that encodes.
         """
         if not isinstance(data, dict):
             raise StateError("state must be an object keyed by account SID")
         if account_sid is not None:
-            self._load_account(account_sid, data)
-            return
-        accounts, sids = _accounts(data, {})
+            return self._load_account(account_sid, data)
+        accounts, sids, sendable = _accounts(data, {})
         with self.lock:
             self.accounts.clear()
             self.encoded.clear()
             self.accounts.update(accounts)
             self.sids.reserve(sids)
+        return sendable
 
-    def adopt(self, other: Store) -> None:
-        """Take over every account of ``other`` (a trial store that loaded and checked a
-        state) instead of loading the same state a second time. What the trial rendered is
-        left behind: it was rendered for no client's host."""
+    def adopt(self, other: Store, account_sid: str | None = None) -> None:
+        """Take over the accounts of ``other`` (a trial store that loaded and checked a
+        state) instead of loading the same state a second time; with ``account_sid``, only
+        that account's, refused as :meth:`load` with ``account_sid`` refuses them. What the
+        trial rendered is left behind: it was rendered for no client's host."""
+        if account_sid is not None:
+            _only(account_sid, (sid for _, sid in other.accounts))
         with self.lock, other.lock:
+            if account_sid is not None:
+                sids: dict[str, str] = {}
+                taken = self._taken(account_sid)
+                for account in other.accounts.values():
+                    _claim(account, sids, taken)
+                self._put_account(account_sid, other.accounts, sids)
+                return
             self.accounts = other.accounts
             self.encoded = {}
-            self.sids.reserve(
-                sid
-                for account in other.accounts.values()
-                for collection in account._collections.values()
-                for sid in collection.records
-            )
+            for account in other.accounts.values():
+                for collection in account._collections.values():
+                    self.sids.reserve(collection.records)
 
-    def _load_account(self, account_sid: str, data: dict[Any, Any]) -> None:
+    def _load_account(self, account_sid: str, data: dict[Any, Any]) -> bool:
         """Replace ``account_sid``'s records in every region with what ``data`` holds (which
         may name no other account); every other account is kept."""
-        others = sorted({sid for _, sid, _ in _entries(data) if sid != account_sid})
-        if others:
-            raise StateError(
-                f"the state for account {account_sid} holds another account: {others[0]}"
-            )
+        _only(account_sid, (sid for _, sid, _ in _entries(data)))
         with self.lock:
-            # A record SID must stay unique across the accounts kept.
-            taken = {
-                record_sid: sid
-                for (_, sid), account in self.accounts.items()
-                if sid != account_sid
-                for record_sid in account.record_sids()
-            }
-            accounts, sids = _accounts(data, taken)
-            for key in [key for key in self.accounts if key[1] == account_sid]:
-                for record_sid in self.accounts.pop(key).record_sids():
-                    self.encoded.pop(record_sid, None)
-            self.accounts.update(accounts)
-            self.sids.reserve(sids)
+            accounts, sids, sendable = _accounts(data, self._taken(account_sid))
+            self._put_account(account_sid, accounts, sids)
+        return sendable
+
+    def _taken(self, account_sid: str) -> dict[str, str]:
+        """Which account owns each record SID of every account but ``account_sid``: a SID
+        must stay unique across the accounts kept."""
+        return {
+            record_sid: sid
+            for (_, sid), account in self.accounts.items()
+            if sid != account_sid
+            for record_sid in account.record_sids()
+        }
+
+    def _put_account(
+        self, account_sid: str, accounts: dict[tuple[str, str], Account], sids: dict[str, str]
+    ) -> None:
+        for key in [key for key in self.accounts if key[1] == account_sid]:
+            for record_sid in self.accounts.pop(key).record_sids():
+                self.encoded.pop(record_sid, None)
+        self.accounts.update(accounts)
+        self.sids.reserve(sids)
 
     def reset_account(self, account_sid: str, initial: Mapping[str, Any] | None) -> None:
         """Forget ``account_sid``'s records, back to its part of ``initial`` (as export wrote
         it) if that holds any; every other account is kept."""
         self._load_account(account_sid, _part_of(initial or {}, account_sid))
+
+
+def _only(account_sid: str, sids: Iterable[str]) -> None:
+    """StateError if a state loaded for ``account_sid`` holds any other account."""
+    others = sorted({sid for sid in sids if sid != account_sid})
+    if others:
+        raise StateError(f"the state for account {account_sid} holds another account: {others[0]}")
 
 
 def _part_of(state: Mapping[str, Any], account_sid: str) -> dict[str, Any]:
@@ -404,35 +413,77 @@ def _part_of(state: Mapping[str, Any], account_sid: str) -> dict[str, Any]:
 
 
 def _accounts(
-    data: dict[Any, Any], taken: dict[str, str]
-) -> tuple[dict[tuple[str, str], Account], dict[str, str]]:
-    """The accounts ``data`` holds by (region, SID), and which account each record SID
-    belongs to; SIDs in ``taken`` (kept from other accounts) may not appear again."""
-    copied = _json_copy(data)
+    data: dict[Any, Any], taken: Mapping[str, str]
+) -> tuple[dict[tuple[str, str], Account], dict[str, str], bool]:
+    """The accounts ``data`` holds by (region, SID), which account each record SID belongs
+    to, and whether every string can be sent (see :func:`json_copy`); SIDs in ``taken``
+    (kept from other accounts) may not appear again."""
+    copied, sendable = json_copy(data)
     accounts: dict[tuple[str, str], Account] = {}
     sids: dict[str, str] = {}
     for region, sid, account_data in _entries(copied or data):
         account = Account.load(sid, account_data, region, copied=copied is not None)
         accounts[(region, sid)] = account
-        for record_sid in account.record_sids():
+        _claim(account, sids, taken)
+    return accounts, sids, sendable
+
+
+def _claim(account: Account, sids: dict[str, str], taken: Mapping[str, str]) -> None:
+    """Record in ``sids`` that ``account`` owns its record SIDs, unless one is in ``sids``
+    or ``taken`` already (StateError naming the first). A collection at a time, in bulk."""
+    for collection in account._collections.values():
+        mine = collection.records.keys()
+        if sids.keys().isdisjoint(mine) and taken.keys().isdisjoint(mine):
+            sids.update(dict.fromkeys(mine, account.sid))
+            continue
+        for record_sid in mine:
             owner = sids.get(record_sid) or taken.get(record_sid)
             if owner is not None:
                 raise StateError(
-                    f"account {sid}: sid {record_sid} is already used in account {owner}"
+                    f"account {account.sid}: sid {record_sid} is already used in account {owner}"
                 )
-            sids[record_sid] = sid
-    return accounts, sids
+            sids[record_sid] = account.sid
 
 
-def _json_copy(data: dict[Any, Any]) -> dict[Any, Any] | None:
-    """A private copy of ``data`` made by JSON (in C, many times faster than ``deepcopy``),
-    or None if JSON cannot hold it; then the slow path names the value at fault. Keys JSON
-    writes as strings (numbers, booleans) come back as those strings, as from a state file."""
+def _well_formed(records: list[Any], account_sid: str) -> bool:
+    """Whether every record is an object with a string sid given once, of ``account_sid``:
+    checked in bulk, for the common case; :func:`_checked_records` names the first fault."""
     try:
-        copied: dict[Any, Any] = json.loads(json.dumps(data, allow_nan=False))
-    except (TypeError, ValueError, RecursionError):
-        return None
-    return copied
+        sids = list(map(_SID, records))  # TypeError for a record that is not an object
+        unique = len(set(sids)) == len(sids)
+    except (TypeError, KeyError):
+        return False
+    return (
+        unique
+        and all(type(sid) is str for sid in sids)
+        and all(record.get("account_sid", account_sid) == account_sid for record in records)
+    )
+
+
+_SID = operator.itemgetter("sid")
+
+
+def _checked_records(
+    where: str, records: list[Any], account_sid: str, copied: bool
+) -> list[Record]:
+    """``records`` (deep-copied unless ``copied``), once each is an object with a string
+    sid given once, of ``account_sid``, made only of what JSON holds; else StateError."""
+    kept: list[Record] = []
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        here = f"{where}[{index}]"
+        if not isinstance(record, dict) or not isinstance(record.get("sid"), str):
+            raise StateError(f"{here} must be an object with a string sid")
+        if record["sid"] in seen:
+            raise StateError(f"{here} repeats the sid {record['sid']}")
+        seen.add(record["sid"])
+        if record.get("account_sid", account_sid) != account_sid:
+            raise StateError(f"{here} belongs to account {record['account_sid']}")
+        if not copied:
+            _check_json(here, record)
+            record = copy.deepcopy(record)
+        kept.append(record)
+    return kept
 
 
 def _entries(data: dict[Any, Any]) -> list[tuple[str, str, object]]:
