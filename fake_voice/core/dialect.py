@@ -10,7 +10,7 @@ the resources ask the operation's :class:`Dialect` and never test for a version.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -22,20 +22,31 @@ from fake_voice.core.wire import JSON, Encoded, MultiDict, Request, Response, en
 @dataclass(frozen=True)
 class Page:
     """A list page: its items (each already ``Encoded``, or data yet to check) under ``key``,
-    and the rest of the body (v1: ``meta``)."""
+    and the rest of the body (v1: ``meta``).
+
+    ``rest_key``, if given, is everything ``rest`` is made from: pages with equal keys have
+    equal rests, so the request path encodes and checks a rest once per key.
+    """
 
     key: str
     items: list[Any]
     rest: dict[str, JSON]
+    rest_key: Hashable | None = None
 
     def unchecked(self) -> dict[str, JSON]:
         """The page as data, with only the items nobody has checked against a schema yet."""
         return {self.key: [i for i in self.items if not isinstance(i, Encoded)], **self.rest}
 
-    def encode(self) -> bytes:
-        items = b",".join(i if isinstance(i, Encoded) else encode_json(i) for i in self.items)
+    def encoded_rest(self) -> bytes:
+        """The rest of the body as it follows the items (``,"meta":{...}``)."""
         # The rest encoded as one object, its braces dropped: the same bytes as key by key.
-        rest = b"," + encode_json(self.rest)[1:-1] if self.rest else b""
+        return b"," + encode_json(self.rest)[1:-1] if self.rest else b""
+
+    def encode(self, rest: bytes | None = None) -> bytes:
+        """The page's body; ``rest``, if given, is what :meth:`encoded_rest` returns."""
+        items = b",".join(i if isinstance(i, Encoded) else encode_json(i) for i in self.items)
+        if rest is None:
+            rest = self.encoded_rest()
         return b"{" + encode_json(self.key) + b":[" + items + b"]" + rest + b"}"
 
 

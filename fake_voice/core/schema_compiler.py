@@ -112,8 +112,10 @@ def compile_schema(schema: Any, resolver: Any) -> Check:
     keywords = {k: v for k, v in schema.items() if k not in _ANNOTATIONS and not k.startswith("x-")}
     if keywords.get("type") == "object" and set(keywords) <= _OBJECT_KEYWORDS:
         return _strict_object(keywords, resolver)
-    if keywords.get("type") == "string" and set(keywords) <= _STRING_KEYWORDS:
-        return _string(keywords)
+    if keywords.get("type") in _STRING_TYPES and set(keywords) <= _STRING_KEYWORDS:
+        return _string(keywords, nullable=keywords["type"] != "string")
+    if keywords.get("type") == "integer" and set(keywords) <= _INTEGER_KEYWORDS:
+        return _integer(keywords)
     checks: list[Check] = []
     for keyword, value in keywords.items():
         builder = _KEYWORDS.get(keyword)
@@ -141,6 +143,8 @@ Builder = Callable[[Any, Mapping[str, Any], Any], Check]
 # pattern or a length. Each gets one closure instead of one per keyword.
 _OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties"})
 _STRING_KEYWORDS = frozenset({"type", "pattern", "maxLength", "minLength"})
+_STRING_TYPES = ("string", ["string", "null"], ["null", "string"])
+_INTEGER_KEYWORDS = frozenset({"type", "minimum", "maximum"})
 _MISSING = object()
 
 
@@ -171,19 +175,51 @@ def _strict_object(keywords: Mapping[str, Any], resolver: Any) -> Check:
     return check
 
 
-def _string(keywords: Mapping[str, Any]) -> Check:
+_MEMO_SIZE = 1024
+"""How many accepted strings a pattern remembers (an account's SID, today's dates)."""
+
+
+def _string(keywords: Mapping[str, Any], nullable: bool) -> Check:
     search = ecma_regex(keywords["pattern"]).search if "pattern" in keywords else None
     longest = keywords.get("maxLength")
     shortest = keywords.get("minLength", 0)
+    # Whether a string passes is a function of the string alone, and the same few (the
+    # account SID, the date of this second) come back in every body: a set lookup is
+    # cheaper than the pattern. Only exact str instances are remembered.
+    accepted: set[str] = set()
 
     def check(v: Any) -> bool:
+        if type(v) is str and v in accepted:
+            return True
         if not isinstance(v, str):
-            return False
+            return nullable and v is None
         if longest is not None and len(v) > longest:
             return False
         if shortest and len(v) < shortest:
             return False
-        return search is None or search(v) is not None
+        if search is None:
+            return True
+        if search(v) is None:
+            return False
+        if type(v) is str:
+            if len(accepted) >= _MEMO_SIZE:
+                accepted.clear()
+            accepted.add(v)
+        return True
+
+    return check
+
+
+def _integer(keywords: Mapping[str, Any]) -> Check:
+    lowest = keywords.get("minimum")
+    highest = keywords.get("maximum")
+
+    def check(v: Any) -> bool:
+        if type(v) is not int and not _is_integer(v):  # bool is no int here; 1.0 is one
+            return False
+        if lowest is not None and v < lowest:
+            return False
+        return highest is None or v <= highest
 
     return check
 
@@ -278,12 +314,26 @@ def _const(value: Any, _: Mapping[str, Any], __: Any) -> Check:
 
 def _any_of(value: Any, _: Mapping[str, Any], resolver: Any) -> Check:
     options = tuple(compile_schema(sub, resolver) for sub in value)
-    return lambda v: any(option(v) for option in options)
+
+    def check(v: Any) -> bool:
+        for option in options:  # plain loops: cheaper than any() and all() on generators
+            if option(v):
+                return True
+        return False
+
+    return check
 
 
 def _all_of(value: Any, _: Mapping[str, Any], resolver: Any) -> Check:
     parts = tuple(compile_schema(sub, resolver) for sub in value)
-    return lambda v: all(part(v) for part in parts)
+
+    def check(v: Any) -> bool:
+        for part in parts:
+            if not part(v):
+                return False
+        return True
+
+    return check
 
 
 def _one_of(value: Any, _: Mapping[str, Any], resolver: Any) -> Check:

@@ -112,6 +112,21 @@ def check_response(schema: str, data: Any, where: str) -> None:
         )
 
 
+_CHECKED_BODIES: set[tuple[str, bytes]] = set()
+_MEMO_SIZE = 512
+
+
+def check_body(schema: str, body: bytes, where: str) -> None:
+    """:func:`check_response` for the JSON data of ``body``: the verdict on the same bytes
+    is the same, so bodies that passed are remembered (an error answered again and again)."""
+    if (schema, body) in _CHECKED_BODIES:
+        return
+    check_response(schema, json.loads(body) if body else None, where)
+    if len(_CHECKED_BODIES) >= _MEMO_SIZE:
+        _CHECKED_BODIES.clear()
+    _CHECKED_BODIES.add((schema, body))
+
+
 def _resolve(schema: Mapping[str, JSON], resolver: Any) -> tuple[Mapping[str, JSON], Any]:
     """Follow a chain of ``$ref`` to the schema that holds the keywords."""
     while "$ref" in schema:
@@ -157,7 +172,7 @@ class RequestSchema:
         values: dict[str, Any] = {}
         faults: list[ParamViolation] = []
         for name, param in self.params.items():
-            sent = given.getlist(name)
+            sent = given.values_of(name)
             if not sent:
                 continue
             if len(sent) > 1:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import base64
 import json
+import json.encoder as json_encoder
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from http import HTTPStatus
@@ -22,6 +23,8 @@ JSON = Any
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+_FORM_TYPES = ("", FORM_CONTENT_TYPE)
+"""Content types whose bodies carry form parameters (none given is taken as a form)."""
 HTTP_METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS")
 """Every method the fake answers (Voice v1 uses only the first three; the rest get 405)."""
 
@@ -53,6 +56,11 @@ class MultiDict(Mapping[str, str]):
     def getlist(self, key: str) -> list[str]:
         return list(self._index.get(key, ()))
 
+    def values_of(self, key: str) -> Sequence[str]:
+        """Every value of ``key`` (none: empty), as :meth:`getlist` without the copy: for
+        reading only."""
+        return self._index.get(key, ())
+
     def multi_items(self) -> tuple[tuple[str, str], ...]:
         """Every (key, value) pair in the order received, repeats included."""
         return self._items
@@ -69,6 +77,23 @@ class MultiDict(Mapping[str, str]):
 
     def __hash__(self) -> int:
         return hash(self._items)
+
+
+_PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9.:-]+)(/[^?#\t\n\r]*)?(?:\?([^#\t\n\r]*))?\Z")
+"""A URL with nothing urlsplit would strip, decode or refuse: no fragment, no user, no
+IPv6 brackets, ASCII host, a lower-case scheme."""
+
+
+def _split_url(url: str) -> tuple[str, str, str, str]:
+    """``urlsplit(url)``'s scheme, netloc, path and query; for a plain URL without it
+    (most URLs are: urlsplit remembers only the last 128, and a URL with a new SID in it
+    costs it several microseconds)."""
+    plain = _PLAIN_URL.match(url)
+    if plain is not None:
+        scheme, netloc, path, query = plain.groups("")
+        return scheme, netloc, path, query
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc, parts.path, parts.query
 
 
 @dataclass(frozen=True)
@@ -96,17 +121,17 @@ class Request:
     def __init__(self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""):
         # The generated __init__ and a __post_init__ would make eleven object.__setattr__
         # calls; one dict update sets the same fields (every request builds one of these).
-        parts = urlsplit(url)
+        scheme, netloc, path, query = _split_url(url)
         self.__dict__.update(
             method=method,
             url=url,
             headers=headers,
             body=body,
-            scheme=parts.scheme or "https",
+            scheme=scheme or "https",
             # Never the user:password@ a URL may carry (requests sends it as Authorization).
-            host=parts.netloc.rpartition("@")[2].lower(),
-            path=parts.path or "/",
-            _query=parts.query,
+            host=netloc.rpartition("@")[2].lower(),
+            path=path or "/",
+            _query=query,
             _lower_headers={k.lower(): v for k, v in headers.items()},
             _parsed_query=None,
             _parsed_form=None,
@@ -130,6 +155,16 @@ class Request:
     def header(self, name: str) -> str | None:
         return self._lower_headers.get(name.lower())
 
+    def knowing(self, query: MultiDict | None = None, form: MultiDict | None = None) -> Request:
+        """This request, told what its maker encoded into its query string and its body
+        (what parsing them would give back), so that neither is parsed again; a body of a
+        type that carries no form parameters still carries none."""
+        if query is not None:
+            object.__setattr__(self, "_parsed_query", query)
+        if form is not None and (not self.body or self.content_type in _FORM_TYPES):
+            object.__setattr__(self, "_parsed_form", form if self.body else MultiDict())
+        return self
+
     def form(self) -> MultiDict:
         """The body as form parameters; bodies of other content types carry none."""
         parsed = self._parsed_form
@@ -141,7 +176,7 @@ class Request:
     def _read_form(self) -> MultiDict:
         if not self.body:
             return MultiDict()
-        if self.content_type not in ("", FORM_CONTENT_TYPE):
+        if self.content_type not in _FORM_TYPES:
             return MultiDict()
         try:
             text = self.body.decode("utf-8")
@@ -226,6 +261,8 @@ def encode_pairs(pairs: Iterable[tuple[Any, Any]]) -> str:
     quoting (most SIDs, numbers, names) is joined as it is, in a tenth of urlencode's time."""
     out: list[str] = []
     for key, value in pairs:
+        if type(value) is int:  # not bool: urlencode writes str(True), "True"
+            value = str(value)  # digits and "-": what urlencode writes for an int
         if (
             type(key) is str
             and type(value) is str
@@ -241,9 +278,34 @@ def encode_pairs(pairs: Iterable[tuple[Any, Any]]) -> str:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# The C encoder _ENCODER.encode ends in, called without the two Python-level calls in front
+# of it and without the check for circular references, which costs a fifth of encoding a
+# record: data with a cycle runs into the recursion limit instead, and is encoded again by
+# _ENCODER, which raises its ValueError. None where the C accelerator is missing (PyPy).
+_C_ENCODE = (
+    None
+    if json_encoder.c_make_encoder is None
+    else json_encoder.c_make_encoder(
+        None,  # no markers: no check for circular references
+        _ENCODER.default,
+        json_encoder.c_encode_basestring,
+        None,  # indent
+        ":",
+        ",",
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan
+    )
+)
 
 
 def encode_json(data: JSON) -> bytes:
+    """``data`` as compact UTF-8 JSON, exactly as ``_ENCODER.encode`` writes it."""
+    if _C_ENCODE is not None and type(data) in (dict, list):
+        try:
+            return "".join(_C_ENCODE(data, 0)).encode("utf-8")
+        except RecursionError:
+            pass  # a cycle, or data nested too deep: _ENCODER says which
     return _ENCODER.encode(data).encode("utf-8")
 
 
@@ -254,13 +316,24 @@ class Encoded(bytes):
 _UNPARSED: Any = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Response:
     status: int
     headers: Mapping[str, str]
     body: bytes
     parsed: JSON = field(default=_UNPARSED, repr=False, compare=False)
     """The body as data, if the maker had it; otherwise :attr:`data` parses ``body`` once."""
+
+    def __init__(
+        self, status: int, headers: Mapping[str, str], body: bytes, parsed: JSON = _UNPARSED
+    ) -> None:
+        # The generated __init__ makes an object.__setattr__ call per field; one dict
+        # update sets the same fields (every answer builds two of these).
+        self.__dict__.update(status=status, headers=headers, body=body, parsed=parsed)
+
+    def with_header(self, name: str, value: str) -> Response:
+        """The same response with one more header, after the others."""
+        return Response(self.status, {**self.headers, name: value}, self.body, self.parsed)
 
     @property
     def data(self) -> JSON:
@@ -274,9 +347,20 @@ class Response:
         return cls(status, all_headers, encode_json(data), data)
 
     @classmethod
-    def encoded(cls, status: int, body: bytes) -> Response:
-        """A response whose body is already JSON; its data is parsed only if someone asks."""
+    def encoded(
+        cls, status: int, body: bytes, *, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """A response whose body is already JSON; its data is parsed only if someone asks
+        (headers as :meth:`json` sets them)."""
+        if headers:
+            return cls(status, {"Content-Type": JSON_CONTENT_TYPE, **headers}, body)
         return cls(status, {"Content-Type": JSON_CONTENT_TYPE}, body)
+
+    @property
+    def unparsed(self) -> bool:
+        """True while :attr:`data` is still to be parsed from ``body`` (the maker gave none):
+        what it will be is then a function of the bytes alone."""
+        return self.parsed is _UNPARSED
 
     @classmethod
     def empty(cls, status: int, *, headers: Mapping[str, str] | None = None) -> Response:
@@ -285,5 +369,13 @@ class Response:
 
 def basic_auth(username: str, password: str) -> str:
     """An ``Authorization`` header value, encoded as requests and aiohttp do (latin-1)."""
+    if type(username) is str and type(password) is str:
+        return _basic_auth(username, password)
+    return _basic_auth.__wrapped__(username, password)
+
+
+# A pure function of the credentials: a client sends the same ones on every request.
+@lru_cache(maxsize=64)
+def _basic_auth(username: str, password: str) -> str:
     token = base64.b64encode(f"{username}:{password}".encode("latin-1")).decode("ascii")
     return f"Basic {token}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, cast
 
 from fake_voice.core.dialect import Listing
@@ -137,7 +138,7 @@ class Kind:
                 self.key,
                 collection.in_order(),
                 collection.positions.get,
-                lambda record: self.encoded(ctx, record),
+                partial(self.encoded, ctx),
                 rank=collection.rank,
             )
         )

@@ -220,9 +220,10 @@ class Account:
         for collection in self._collections.values():
             yield from collection.records
 
-    def drop(self, kind: str, parent: str) -> None:
-        """Forget a whole collection (a parent deleted with everything under it)."""
-        self._collections.pop((kind, parent), None)
+    def drop(self, kind: str, parent: str) -> Collection | None:
+        """Forget a whole collection (a parent deleted with everything under it); returns
+        it, if there was one."""
+        return self._collections.pop((kind, parent), None)
 
     def export(self) -> dict[str, Any]:
         """Every record (by ``kind`` or ``kind/parent``, in creation order) and extra, as JSON."""
