@@ -221,6 +221,8 @@ def respond(operation: Operation, body: Any, self_check: bool) -> Response:
     ``Encoded`` bodies and the encoded items of a ``Page`` were checked when they were
     encoded; everything else is checked here.
     """
+    if type(body) is Encoded:  # the usual answer first: a record
+        return Response.encoded(operation.status, body)
     if isinstance(body, Reply):
         answer = respond(operation, body.body, self_check)
         return Response(answer.status, {**answer.headers, **body.headers}, answer.body)

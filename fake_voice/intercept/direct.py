@@ -50,19 +50,31 @@ def _pairs(values: Mapping[str, object] | None) -> list[tuple[str, object]]:
     return pairs
 
 
-_PLAIN = (str, int, bool, float)
-"""Values whose encoding parses back to ``str(value)``: what twilio's calls send."""
+_NOTHING = MultiDict()
 
 
-def _parsed(pairs: list[tuple[str, object]]) -> MultiDict | None:
-    """What parsing ``encode_pairs(pairs)`` gives back, when that is certain without
-    parsing (string keys, plain values); else None, and the fake parses what it reads."""
+def _encoded(values: Mapping[str, object] | None) -> tuple[str, MultiDict | None]:
+    """``values`` form-encoded as ``requests`` encodes them, and what parsing that back
+    gives, when that is certain without parsing (string keys, and strings, numbers and
+    booleans as values: what twilio's calls send); else None, and the fake parses it."""
+    if not values:
+        return "", _NOTHING
     parsed: list[tuple[str, str]] = []
-    for key, value in pairs:
-        if type(key) is not str or type(value) not in _PLAIN:
-            return None
-        parsed.append((key, value if type(value) is str else str(value)))
-    return MultiDict(parsed)
+    for key, value in values.items():
+        kind = type(value)
+        if kind is str:
+            text = value
+        elif kind is int or kind is float or kind is bool:
+            text = str(value)  # what urlencode writes, and so what parsing gives back
+        elif value is None:
+            continue
+        else:  # a list (a repeated key), bytes, anything else: as requests does it
+            pairs = _pairs(values)
+            return encode_pairs(pairs), None
+        if type(key) is not str:
+            return encode_pairs(_pairs(values)), None
+        parsed.append((key, text))
+    return encode_pairs(parsed), MultiDict(parsed)
 
 
 def to_request(
@@ -74,29 +86,25 @@ def to_request(
     auth: tuple[str, str] | None,
 ) -> Request:
     """The request ``TwilioHttpClient`` would send for these arguments, as the fake reads it."""
-    all_headers = dict(headers or {})
-    query_pairs = _pairs(params)
-    query = encode_pairs(query_pairs)
+    all_headers = dict(headers) if headers else {}
+    query, query_form = _encoded(params)
     had_query = "?" in url
     if query:
         url += ("&" if had_query else "?") + query
     content_type = all_headers.get("Content-Type")
-    form_pairs: list[tuple[str, object]] | None = None
     if content_type in _JSON_TYPES:
         body = json.dumps(data).encode("utf-8")
+        form = None
     else:
-        form_pairs = _pairs(data)
-        body = encode_pairs(form_pairs).encode("utf-8")
+        text, form = _encoded(data)
+        body = text.encode("utf-8")
         if body and content_type is None:
             all_headers["Content-Type"] = FORM_CONTENT_TYPE
     if auth is not None:
         all_headers["Authorization"] = basic_auth(*auth)
     request = Request(method.upper(), url, all_headers, body)
-    # What was just encoded need not be parsed back: the same pairs, as strings.
-    return request.knowing(
-        query=None if had_query or "#" in url else _parsed(query_pairs),
-        form=None if form_pairs is None else _parsed(form_pairs),
-    )
+    # What was just encoded need not be parsed back.
+    return request.knowing(query=None if had_query or "#" in url else query_form, form=form)
 
 
 # Generic in types-requests only: older requests releases cannot be subscripted at run time.

@@ -72,15 +72,19 @@ class Kind:
         Records are never changed in place (an update stores a new dict), so the cache
         entry is valid exactly while it holds the very record stored now.
         """
-        by_host = ctx.store.encoded.setdefault(record["sid"], {})
-        cached = by_host.get(ctx.base_url)
-        if cached is not None and cached[0] is record:
-            return cast(Encoded, cached[1])
-        body = self.render(record, ctx.base_url)
+        base_url = ctx.base_url
+        by_host = ctx.store.encoded.get(record["sid"])
+        if by_host is None:
+            by_host = ctx.store.encoded[record["sid"]] = {}
+        else:
+            cached = by_host.get(base_url)
+            if cached is not None and cached[0] is record:
+                return cast(Encoded, cached[1])
+        body = self.render(record, base_url)
         if ctx.options.self_check:
             check_response(self.schema, body, ctx.operation.name)
         encoded = Encoded(encode_json(body))
-        by_host[ctx.base_url] = (record, encoded)
+        by_host[base_url] = (record, encoded)
         return encoded
 
     def parent_of(self, ctx: Context) -> str:
