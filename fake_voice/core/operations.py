@@ -86,6 +86,8 @@ _Routed = tuple[Operation | None, tuple[Any, ...]]
 _WILD = itertools.repeat("*")
 _SHAPES = 4096
 """How many path shapes the router remembers (a client's few dozen, a fuzzer's many)."""
+_PATHS = 1024
+"""How many paths the router remembers (those of a test's recent records)."""
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -150,9 +152,16 @@ class Router:
                 if not part.startswith("{"):
                     self._literals[part] = part
         self._by_shape: dict[tuple[str, tuple[str, ...]], _Routed] = {}
+        self._by_path: dict[str, dict[str, tuple[Operation, dict[str, str]]]] = {}
+        """What the last paths routed were routed to, by path and method."""
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
         """The operation and path parameters for a request; Twilio's 404 or 405 if none."""
+        by_method = self._by_path.get(path)  # a path asked for before (a list, a record)
+        if by_method is not None:
+            known = by_method.get(method)
+            if known is not None:
+                return known[0], dict(known[1])
         if "\n" in path:  # a pattern's $ also matches before a final newline: ask them
             return self._match(method, path)
         segments = path.split("/")
@@ -168,7 +177,11 @@ class Router:
             if places:
                 raise method_not_allowed(list(places))
             raise not_found(path)
-        return operation, {name: segments[index] for name, index in places}
+        found = {name: segments[index] for name, index in places}
+        if len(self._by_path) >= _PATHS:
+            self._by_path.clear()
+        self._by_path.setdefault(path, {})[method] = (operation, found)
+        return operation, dict(found)
 
     def _route(self, method: str, path: str) -> _Routed:
         """What :meth:`_match` finds for ``path``, as it holds for every path of its shape:

@@ -133,17 +133,18 @@ class RequestPath:
         """Run an operation on the store, under its lock: the body its implementation
         returns (data, ``Encoded``, a ``Page``, a ``Reply``, or None), or the
         ``TwilioError`` it raises, for ``request``."""
-        with self.store.lock:
+        store = self.store
+        with store.lock:
             context = Context(
-                store=self.store,
-                options=self.options,
-                account=self.store.account(account, region),
-                operation=operation,
-                path_params=path_params,
-                params=params,
-                base_url=base_url,
-                path=path,
-                request=request,
+                store,
+                self.options,
+                store.account(account, region),
+                operation,
+                path_params,
+                params,
+                base_url,
+                path,
+                request,
             )
             return operation.implementation(context)
 
@@ -246,12 +247,12 @@ and whose rest was checked before needs no check at all."""
 
 def _page_body(operation: Operation, page: Page, self_check: bool) -> bytes:
     schema = operation.response if self_check else None
-    checked_items = all(type(item) is Encoded for item in page.items)
+    items, checked_items = page.encoded_items()
     memo = (schema, page.key, page.rest_key) if page.rest_key is not None else None
     if memo is not None and checked_items:
         rest = _RESTS.get(memo)
         if rest is not None:
-            return page.encode(rest)
+            return page.encode(rest, items)
     if schema is not None:
         check_response(schema, page.unchecked(), operation.name)
     rest = page.encoded_rest()
@@ -259,4 +260,4 @@ def _page_body(operation: Operation, page: Page, self_check: bool) -> bytes:
         if len(_RESTS) >= _MEMO_SIZE:
             _RESTS.clear()
         _RESTS[memo] = rest
-    return page.encode(rest)
+    return page.encode(rest, items)

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +158,8 @@ class RequestSchema:
         Unknown parameters are ignored, as Twilio ignores them. ``where`` names the part of
         the request in messages ("post body", "query string").
         """
+        if not given and self.takes_nothing:  # most fetches and deletes send nothing
+            return {}
         values, faults = self.gather(given, where)
         if faults:
             raise bad_request(faults[0].message)
@@ -165,6 +167,11 @@ class RequestSchema:
             errors = sorted(self.check.iter_errors(values), key=_error_order)
             raise bad_request(self._message(errors[0]))
         return values
+
+    @cached_property
+    def takes_nothing(self) -> bool:
+        """Whether a request that sends no parameters at all passes (none is required)."""
+        return not self.required and self.fast_check({})
 
     def gather(self, given: MultiDict, where: str) -> tuple[dict[str, Any], list[ParamViolation]]:
         """The operation's parameters coerced to their types, and what the schema cannot

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 from fake_voice.core.errors import bad_request
 
@@ -43,6 +43,14 @@ class MultiDict(Mapping[str, str]):
         for key, value in self._items:
             index.setdefault(key, []).append(value)
         self._index = index
+
+    @classmethod
+    def of_distinct(cls, pairs: list[tuple[str, str]]) -> MultiDict:
+        """``MultiDict(pairs)`` for pairs whose keys are all different (those of a dict)."""
+        made = cls.__new__(cls)
+        made._items = tuple(pairs)
+        made._index = {key: [value] for key, value in pairs}
+        return made
 
     def __getitem__(self, key: str) -> str:
         return self._index[key][0]
@@ -79,21 +87,49 @@ class MultiDict(Mapping[str, str]):
         return hash(self._items)
 
 
-_PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9.:-]+)(/[^?#\t\n\r]*)?(?:\?([^#\t\n\r]*))?\Z")
-"""A URL with nothing urlsplit would strip, decode or refuse: no fragment, no user, no
-IPv6 brackets, ASCII host, a lower-case scheme."""
+_ORIGIN = re.compile(r"(https?)://([A-Za-z0-9.:-]+)\Z")
+"""Scheme and host of a URL that urlsplit takes as they are: a lower-case scheme, an ASCII
+host with no user, no IPv6 brackets."""
+_ORIGINS: dict[str, tuple[str, str] | None] = {}
+"""What _ORIGIN makes of the part of a URL before its path, for the few a fake is sent."""
 
 
 def _split_url(url: str) -> tuple[str, str, str, str]:
-    """``urlsplit(url)``'s scheme, netloc, path and query; for a plain URL without it
-    (most URLs are: urlsplit remembers only the last 128, and a URL with a new SID in it
-    costs it several microseconds)."""
-    plain = _PLAIN_URL.match(url)
-    if plain is not None:
-        scheme, netloc, path, query = plain.groups("")
-        return scheme, netloc, path, query
+    """``urlsplit(url)``'s scheme, netloc, path and query, without urlsplit for a URL it
+    would take as it is (urlsplit remembers only its last 128 URLs, and one with a new SID
+    in it costs several microseconds): a known plain origin, then a path and a query with
+    nothing urlsplit strips (tabs, newlines) or splits off (a fragment)."""
+    slash = url.find("/", 8)  # after "https://" and at least one character of the host
+    if slash != -1:
+        origin = url[:slash]
+        known = _ORIGINS.get(origin)
+        if known is None and origin not in _ORIGINS:
+            plain = _ORIGIN.match(origin)
+            known = (plain[1], plain[2]) if plain is not None else None
+            if len(_ORIGINS) < 64:
+                _ORIGINS[origin] = known
+        if known is not None and not ("#" in url or "\t" in url or "\n" in url or "\r" in url):
+            path, _, query = url[slash:].partition("?")
+            return known[0], known[1], path, query
     parts = urlsplit(url)
     return parts.scheme, parts.netloc, parts.path, parts.query
+
+
+_LOWER: dict[str, str] = {}
+"""Header names in lower case, by name: a client sends the same few on every request."""
+
+
+def _lowered(headers: Mapping[str, str]) -> dict[str, str]:
+    """``{name.lower(): value}`` for ``headers`` (of names equal but for case, the last)."""
+    lower, found = _LOWER, {}
+    for name, value in headers.items():
+        low = lower.get(name) if type(name) is str else None
+        if low is None:
+            low = name.lower()
+            if type(name) is str and len(lower) < 256:
+                lower[name] = low
+        found[low] = value
+    return found
 
 
 @dataclass(frozen=True)
@@ -134,7 +170,7 @@ class Request:
         fields["host"] = netloc.rpartition("@")[2].lower()
         fields["path"] = path or "/"
         fields["_query"] = query
-        fields["_lower_headers"] = {k.lower(): v for k, v in headers.items()}
+        fields["_lower_headers"] = _lowered(headers)
 
     @property
     def query(self) -> MultiDict:
@@ -262,18 +298,31 @@ def encode_pairs(pairs: Iterable[tuple[Any, Any]]) -> str:
     for key, value in pairs:
         if type(value) is int:  # not bool: urlencode writes str(True), "True"
             value = str(value)  # digits and "-": what urlencode writes for an int
-        if (
-            type(key) is str
-            and type(value) is str
-            and _UNRESERVED.match(key)
-            and _UNRESERVED.match(value)
-        ):
-            out.append(f"{key}={value}")
+        if type(key) is str and type(value) is str:
+            if _unreserved(key) and _unreserved(value):
+                out.append(f"{key}={value}")
+            else:  # what urlencode writes for a pair of plain strings
+                out.append(f"{quote_plus(key)}={quote_plus(value)}")
         else:
             encoded = urlencode([(key, value)], doseq=True)
             if encoded:  # an empty sequence as a value encodes to nothing
                 out.append(encoded)
     return "&".join(out)
+
+
+_PLAIN_TEXT: set[str] = set()
+
+
+def _unreserved(text: str) -> bool:
+    """Whether quote_plus leaves ``text`` as it is; names (and many values) come back."""
+    if text in _PLAIN_TEXT:
+        return True
+    if _UNRESERVED.match(text) is None:
+        return False
+    if len(_PLAIN_TEXT) >= 1024:
+        _PLAIN_TEXT.clear()
+    _PLAIN_TEXT.add(text)
+    return True
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

@@ -74,7 +74,7 @@ def _encoded(values: Mapping[str, object] | None) -> tuple[str, MultiDict | None
         if type(key) is not str:
             return encode_pairs(_pairs(values)), None
         parsed.append((key, text))
-    return encode_pairs(parsed), MultiDict(parsed)
+    return encode_pairs(parsed), MultiDict.of_distinct(parsed)  # a dict's keys
 
 
 def to_request(
@@ -118,11 +118,14 @@ class _Headers(_HeaderDict):
     stored lower-cased with its own case; of keys equal but for case, the last wins)."""
 
     def __init__(self, headers: Mapping[str, str]) -> None:
-        self._store = OrderedDict([(key.lower(), (key, value)) for key, value in headers.items()])
+        self._store = store = OrderedDict()
+        for key, value in headers.items():
+            store[key.lower()] = (key, value)
 
 
 def _twilio_response(response: Response) -> TwilioResponse:
-    return TwilioResponse(response.status, response.body.decode("utf-8"), _Headers(response.headers))
+    headers = _Headers(response.headers)
+    return TwilioResponse(response.status, response.body.decode("utf-8"), headers)
 
 
 class _Direct:

@@ -6,26 +6,32 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 
+_SECOND = timedelta(seconds=1)
+
+
 def format_date(moment: datetime) -> str:
     """Twilio v1's date form: UTC, whole seconds, a Z (twilio-python parses exactly this)."""
-    global _last_formatted
-    last = _last_formatted
-    # The same instant in UTC is the same text: a create dates its record twice, and most
-    # requests of a test fall in the same second as the one before.
-    if moment.tzinfo is timezone.utc and last[0] == moment:
-        return last[1]
+    global _last_second
+    start, end, text = _last_second
+    # The text is that of the whole UTC second the moment falls in: most requests of a test
+    # fall in the second of the one before, and comparing is cheaper than formatting.
+    if moment.tzinfo is timezone.utc and start <= moment < end:
+        return text
     utc = moment.astimezone(timezone.utc)
     if utc.year < 1000:  # strftime writes such a year unpadded ("999-01-01T..."); keep that
         return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
     # The same text as strftime, a quarter faster (every create and update dates twice).
     date = f"{utc.year}-{utc.month:02d}-{utc.day:02d}"
     text = f"{date}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
-    if moment.tzinfo is timezone.utc:
-        _last_formatted = (moment, text)  # one tuple, swapped atomically
+    if moment.tzinfo is timezone.utc and utc.year < 9999:
+        start = utc.replace(microsecond=0)
+        _last_second = (start, start + _SECOND, text)  # one tuple, swapped atomically
     return text
 
 
-_last_formatted: tuple[datetime | None, str] = (None, "")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_last_second: tuple[datetime, datetime, str] = (_EPOCH, _EPOCH, "")
+"""The last second formatted: [start, end) in UTC and its text (none yet: an empty range)."""
 
 
 class Clock:
@@ -41,11 +47,18 @@ class Clock:
         self._lock = threading.Lock()  # for writers: concurrent advance() calls add up
 
     def now(self) -> datetime:
+        return self._moment().replace(microsecond=0)
+
+    def stamp(self) -> str:
+        """``format_date(self.now())``: the current fake time as records carry it."""
+        return format_date(self._moment())  # the microseconds do not show in the text
+
+    def _moment(self) -> datetime:
         frozen, offset = self._state
         moment = frozen or datetime.now(timezone.utc)
         if offset:
             moment += offset
-        return moment.replace(microsecond=0)
+        return moment
 
     def freeze(self, at: datetime | None = None) -> None:
         """Stop the clock, at ``at`` (UTC if naive) or at the current fake time."""

@@ -98,7 +98,7 @@ def _page(request: ListRequest, listing: Listing) -> Page:
             if len(_METAS) >= _MEMO_SIZE:
                 _METAS.clear()
             _METAS[rest_key] = meta
-    rendered = [listing.render(item) for _, _, item in chosen]
+    rendered = listing.rendered(chosen)
     return Page(listing.key, rendered, {"meta": meta}, rest_key)
 
 
