@@ -117,7 +117,6 @@ class Exchanges(tuple[Exchange, ...]):
 
 Answered = tuple[
     Request,
-    dict[str, str],
     int | None,
     dict[str, str],
     bytes,
@@ -127,11 +126,12 @@ Answered = tuple[
     Fault | None,
 ]
 """What an exchange is made of, kept as it was answered until someone reads it: (request,
-its headers, status, response headers, response body, operation, account SID, region,
-fault). The request path answers many more exchanges than tests read, and redacting and
-copying each one would cost a sizeable part of an answer; :func:`answered` keeps copies of
-both header mappings and the request is frozen, so nothing done to them (or to the fake's
-state) afterwards changes what :func:`exchange_of` builds."""
+status, response headers, response body, operation, account SID, region, fault). The
+request path answers many more exchanges than tests read, and redacting and copying each
+one would cost a sizeable part of an answer. A request is frozen and keeps the headers it
+was made with, :func:`answered` copies the response's, and bytes do not change: nothing
+done afterwards (to those mappings, or to the fake's state) changes what
+:func:`exchange_of` builds."""
 
 
 def answered(
@@ -146,7 +146,6 @@ def answered(
 ) -> Answered:
     return (
         request,
-        dict(request.headers),
         status,
         dict(response_headers),
         response_body,
@@ -159,16 +158,14 @@ def answered(
 
 def exchange_of(entry: Answered) -> Exchange:
     """The :class:`Exchange` an answer makes, exactly as it was recorded eagerly."""
-    request, headers, status, response_headers, response_body, operation, account, region, fault = (
-        entry
-    )
+    request, status, response_headers, response_body, operation, account, region, fault = entry
     return Exchange(
         method=request.method.upper(),
         url=redact_url(request.url),
         path=request.path,
         query=_or_empty(lambda: request.query),
         form=_or_empty(request.form),
-        headers=redact_headers(headers),
+        headers=redact_headers(request.sent_headers()),
         status=status,
         operation=operation,
         account_sid=account,
@@ -236,4 +233,4 @@ def _built(entry: Exchange | Answered) -> Exchange:
 
 
 def _account_of(entry: Exchange | Answered) -> str | None:
-    return entry[6] if isinstance(entry, tuple) else entry.account_sid
+    return entry[5] if isinstance(entry, tuple) else entry.account_sid

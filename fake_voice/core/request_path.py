@@ -114,7 +114,11 @@ class RequestPath:
             raise
         with self.store.lock:  # SIDs are drawn under the store lock, request IDs too
             request_id = self.store.sids.new_unrecorded("RQ")
-        response = response.with_header("Twilio-Request-Id", request_id)
+        headers = response.headers
+        if type(headers) is dict:  # made for this answer alone (respond, error_response)
+            headers["Twilio-Request-Id"] = request_id
+        else:
+            response = response.with_header("Twilio-Request-Id", request_id)
         if as_account is None:
             self._record(request, response, operation, account, acted_in, fault)
         return response
@@ -202,18 +206,13 @@ class RequestPath:
         region: str | None,
         fault: Fault | None,
     ) -> None:
-        self.log.append(
-            answered(
-                request,
-                response.status if response else None,
-                response.headers if response else {},
-                response.body if response else b"",
-                operation.name if operation else None,
-                account,
-                region,
-                fault,
-            )
-        )
+        name = operation.name if operation else None
+        if response is None:
+            self.log.append(answered(request, None, {}, b"", name, account, region, fault))
+        else:
+            headers, body = response.headers, response.body
+            entry = answered(request, response.status, headers, body, name, account, region, fault)
+            self.log.append(entry)
 
 
 def respond(operation: Operation, body: Any, self_check: bool) -> Response:

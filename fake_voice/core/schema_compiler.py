@@ -109,7 +109,7 @@ def compile_schema(schema: Any, resolver: Any) -> Check:
         return lambda _: False
     if not isinstance(schema, Mapping):
         raise Unsupported(f"schema of type {type(schema).__name__}")
-    keywords = {k: v for k, v in schema.items() if k not in _ANNOTATIONS and not k.startswith("x-")}
+    keywords = _keywords(schema)
     if keywords.get("type") == "object" and set(keywords) <= _OBJECT_KEYWORDS:
         return _strict_object(keywords, resolver)
     if keywords.get("type") in _STRING_TYPES and set(keywords) <= _STRING_KEYWORDS:
@@ -149,30 +149,125 @@ _MISSING = object()
 
 
 def _strict_object(keywords: Mapping[str, Any], resolver: Any) -> Check:
-    properties = keywords.get("properties", {})
-    compiled = tuple((name, compile_schema(sub, resolver)) for name, sub in properties.items())
-    required = frozenset(keywords.get("required", ()))
-    additional = keywords.get("additionalProperties", True)
-    known = frozenset(properties)
-    closed = additional is False
-    extra = None if additional in (True, False) else compile_schema(additional, resolver)
+    """One generated function for an object and every property it can check inline (a
+    string, an integer, a boolean, another such object), calling compiled checks for the
+    rest: a resource's whole schema without a call per property."""
+    source = _Source()
+    source.object(keywords, resolver, "v", "    ", 1)
+    return source.function()
 
-    def check(v: Any) -> bool:
-        if not isinstance(v, dict) or not required.issubset(v):
-            return False
-        if closed and not known.issuperset(v):
-            return False
-        for name, sub in compiled:
-            value = v.get(name, _MISSING)
-            if value is not _MISSING and not sub(value):
-                return False
-        if extra is not None:
-            for name in v:
-                if name not in known and not extra(v[name]):
-                    return False
-        return True
 
-    return check
+class _Source:
+    """The source of one generated check, and the values its code names."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"_MISSING": _MISSING, "_is_integer": _is_integer}
+        self.variables = 0
+
+    def function(self) -> Check:
+        code = "def check(v):\n" + "\n".join(self.lines) + "\n    return True\n"
+        exec(compile(code, "<fake_voice compiled check>", "exec"), self.names)
+        check: Check = self.names["check"]
+        return check
+
+    def name(self, value: Any) -> str:
+        name = f"_c{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def emit(self, indent: str, line: str) -> None:
+        self.lines.append(indent + line)
+
+    def object(
+        self, keywords: Mapping[str, Any], resolver: Any, var: str, indent: str, depth: int
+    ) -> None:
+        properties = keywords.get("properties", {})
+        required = frozenset(keywords.get("required", ()))
+        additional = keywords.get("additionalProperties", True)
+        known = self.name(frozenset(properties))
+        self.emit(indent, f"if not isinstance({var}, dict): return False")
+        if required:
+            self.emit(indent, f"if not {self.name(required)}.issubset({var}): return False")
+        if additional is False:
+            self.emit(indent, f"if not {known}.issuperset({var}): return False")
+        for prop, sub in properties.items():
+            self.variables += 1
+            value = f"x{self.variables}"
+            self.emit(indent, f"{value} = {var}.get({prop!r}, _MISSING)")
+            self.emit(indent, f"if {value} is not _MISSING:")
+            self.schema(sub, resolver, value, indent + "    ", depth)
+        if additional not in (True, False):
+            extra = self.name(compile_schema(additional, resolver))
+            self.emit(indent, f"for k in {var}:")
+            self.emit(indent, f"    if k not in {known} and not {extra}({var}[k]): return False")
+
+    def schema(self, schema: Any, resolver: Any, var: str, indent: str, depth: int) -> None:
+        """Lines that return False unless ``var`` is valid under ``schema``."""
+        schema, resolver = _through_refs(schema, resolver)
+        keywords = _keywords(schema) if isinstance(schema, Mapping) else None
+        kind = keywords.get("type") if keywords is not None else None
+        if keywords is None or depth > 4:
+            pass
+        elif kind == "object" and set(keywords) <= _OBJECT_KEYWORDS:
+            return self.object(keywords, resolver, var, indent, depth + 1)
+        elif kind in _STRING_TYPES and set(keywords) <= _STRING_KEYWORDS:
+            return self.string(keywords, var, indent, nullable=kind != "string")
+        elif kind == "integer" and set(keywords) <= _INTEGER_KEYWORDS:
+            self.emit(indent, f"if type({var}) is not int and not _is_integer({var}):")
+            self.emit(indent, "    return False")
+            if "minimum" in keywords:
+                self.emit(indent, f"if {var} < {self.name(keywords['minimum'])}: return False")
+            if "maximum" in keywords:
+                self.emit(indent, f"if {var} > {self.name(keywords['maximum'])}: return False")
+            return None
+        elif keywords == {"type": "boolean"}:
+            return self.emit(indent, f"if type({var}) is not bool: return False")
+        check = self.name(compile_schema(schema, resolver))
+        self.emit(indent, f"if not {check}({var}): return False")
+        return None
+
+    def string(self, keywords: Mapping[str, Any], var: str, indent: str, nullable: bool) -> None:
+        """What _string checks, inline, with its memo of accepted strings for a pattern."""
+        refusal = f"if {var} is not None: return False" if nullable else "return False"
+        lengths = []
+        if "maxLength" in keywords:
+            lengths.append(f"len({var}) > {self.name(keywords['maxLength'])}")
+        if keywords.get("minLength", 0):
+            lengths.append(f"len({var}) < {self.name(keywords['minLength'])}")
+        if "pattern" not in keywords:
+            self.emit(indent, f"if not isinstance({var}, str):")
+            self.emit(indent, f"    {refusal}")
+            for length in lengths:
+                self.emit(indent, f"elif {length}: return False")
+            return
+        accepted = self.name(set())
+        search = self.name(ecma_regex(keywords["pattern"]).search)
+        self.emit(indent, f"if type({var}) is not str or {var} not in {accepted}:")
+        self.emit(indent, f"    if not isinstance({var}, str):")
+        self.emit(indent, f"        {refusal}")
+        inner = indent + "    "
+        for length in lengths:
+            self.emit(inner, f"elif {length}: return False")
+        self.emit(inner, f"elif {search}({var}) is None: return False")
+        self.emit(inner, f"elif type({var}) is str:")
+        self.emit(inner, f"    if len({accepted}) >= {_MEMO_SIZE}: {accepted}.clear()")
+        self.emit(inner, f"    {accepted}.add({var})")
+
+
+def _keywords(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The keywords of ``schema`` that decide validity (no annotations, no ``x-``)."""
+    return {k: v for k, v in schema.items() if k not in _ANNOTATIONS and not k.startswith("x-")}
+
+
+def _through_refs(schema: Any, resolver: Any) -> tuple[Any, Any]:
+    """The schema a chain of bare ``$ref`` schemas ends in, and its resolver."""
+    for _ in range(16):
+        if not (isinstance(schema, Mapping) and set(_keywords(schema)) == {"$ref"}):
+            break
+        resolved = resolver.lookup(schema["$ref"])
+        schema, resolver = resolved.contents, resolved.resolver
+    return schema, resolver
 
 
 _MEMO_SIZE = 1024

@@ -116,20 +116,24 @@ def _split_url(url: str) -> tuple[str, str, str, str]:
 
 
 _LOWER: dict[str, str] = {}
-"""Header names in lower case, by name: a client sends the same few on every request."""
+"""Header names in lower case, by name: the core asks for the same few on every request."""
+_INDEXES: dict[tuple[str, ...], dict[str, int]] = {}
+"""Where each lower-cased header name stands, by the names a request sent: a client sends
+the same names on every request."""
 
 
-def _lowered(headers: Mapping[str, str]) -> dict[str, str]:
-    """``{name.lower(): value}`` for ``headers`` (of names equal but for case, the last)."""
-    lower, found = _LOWER, {}
-    for name, value in headers.items():
-        low = lower.get(name) if type(name) is str else None
-        if low is None:
+def _header_index(names: tuple[str, ...]) -> dict[str, int]:
+    index = _INDEXES.get(names)
+    if index is None:
+        index = {}
+        for where, name in enumerate(names):
             low = name.lower()
-            if type(name) is str and len(lower) < 256:
-                lower[name] = low
-        found[low] = value
-    return found
+            index[low] = where  # of names equal but for case, the last
+            if type(name) is str and len(_LOWER) < 256:
+                _LOWER[name] = low
+        if len(_INDEXES) < 256:
+            _INDEXES[names] = index
+    return index
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,11 @@ class Request:
     host: str = field(init=False)
     path: str = field(init=False)
     _query: str = field(init=False, repr=False, compare=False)
-    _lower_headers: dict[str, str] = field(init=False, repr=False, compare=False)
+    # The headers as they were when the request was made (names and values, in order) and
+    # where each lower-cased name stands (the last of names equal but for case).
+    _names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _values: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
     # Parsed on first use (plain attributes: functools.cached_property takes a lock on
     # every read in Python 3.11, which costs more than the parsing of a short form).
     _parsed_query: MultiDict | None = field(init=False, default=None, repr=False, compare=False)
@@ -170,7 +178,9 @@ class Request:
         fields["host"] = netloc.rpartition("@")[2].lower()
         fields["path"] = path or "/"
         fields["_query"] = query
-        fields["_lower_headers"] = _lowered(headers)
+        fields["_names"] = names = tuple(headers)
+        fields["_values"] = tuple(headers.values())
+        fields["_index"] = _header_index(names)
 
     @property
     def query(self) -> MultiDict:
@@ -188,7 +198,12 @@ class Request:
         return f"{self.scheme}://{self.host}"
 
     def header(self, name: str) -> str | None:
-        return self._lower_headers.get(name.lower())
+        where = self._index.get(_LOWER.get(name) or name.lower())
+        return None if where is None else self._values[where]
+
+    def sent_headers(self) -> dict[str, str]:
+        """The headers as they were when the request was made (a copy)."""
+        return dict(zip(self._names, self._values))
 
     def knowing(self, query: MultiDict | None = None, form: MultiDict | None = None) -> Request:
         """This request, told what its maker encoded into its query string and its body
