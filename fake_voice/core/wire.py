@@ -313,16 +313,28 @@ def encode_pairs(pairs: Iterable[tuple[Any, Any]]) -> str:
     for key, value in pairs:
         if type(value) is int:  # not bool: urlencode writes str(True), "True"
             value = str(value)  # digits and "-": what urlencode writes for an int
-        if type(key) is str and type(value) is str:
-            if _unreserved(key) and _unreserved(value):
-                out.append(f"{key}={value}")
-            else:  # what urlencode writes for a pair of plain strings
-                out.append(f"{quote_plus(key)}={quote_plus(value)}")
+        if type(key) is str and type(value) is str:  # what urlencode writes for them
+            out.append(f"{_quote_plus(key)}={_quote_plus(value)}")
         else:
             encoded = urlencode([(key, value)], doseq=True)
             if encoded:  # an empty sequence as a value encodes to nothing
                 out.append(encoded)
     return "&".join(out)
+
+
+_QUOTED = {
+    code: chr(code) if _UNRESERVED.match(chr(code)) else "+" if code == 32 else f"%{code:02X}"
+    for code in range(128)
+}
+"""What quote_plus writes for each ASCII character."""
+
+
+def _quote_plus(text: str) -> str:
+    """``quote_plus(text)``: as it is if nothing needs quoting, by a table for ASCII
+    (a third of quote_plus's time), by quote_plus itself for the rest."""
+    if _unreserved(text):
+        return text
+    return text.translate(_QUOTED) if text.isascii() else quote_plus(text)
 
 
 _PLAIN_TEXT: set[str] = set()
