@@ -203,7 +203,7 @@ class Request:
 
     def sent_headers(self) -> dict[str, str]:
         """The headers as they were when the request was made (a copy)."""
-        return dict(zip(self._names, self._values))
+        return dict(zip(self._names, self._values, strict=True))
 
     def knowing(self, query: MultiDict | None = None, form: MultiDict | None = None) -> Request:
         """This request, told what its maker encoded into its query string and its body
@@ -357,13 +357,14 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # of it and without the check for circular references, which costs a fifth of encoding a
 # record: data with a cycle runs into the recursion limit instead, and is encoded again by
 # _ENCODER, which raises its ValueError. None where the C accelerator is missing (PyPy).
-_C_ENCODE = (
+_MAKE_ENCODER: Any = getattr(json_encoder, "c_make_encoder", None)  # not in typeshed
+_C_ENCODE: Any = (
     None
-    if json_encoder.c_make_encoder is None
-    else json_encoder.c_make_encoder(
+    if _MAKE_ENCODER is None
+    else _MAKE_ENCODER(
         None,  # no markers: no check for circular references
         _ENCODER.default,
-        json_encoder.c_encode_basestring,
+        json_encoder.encode_basestring,  # the C one where there is one, as _ENCODER uses
         None,  # indent
         ":",
         ",",

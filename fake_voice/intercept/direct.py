@@ -61,10 +61,9 @@ def _encoded(values: Mapping[str, object] | None) -> tuple[str, MultiDict | None
         return "", _NOTHING
     parsed: list[tuple[str, str]] = []
     for key, value in values.items():
-        kind = type(value)
-        if kind is str:
+        if type(value) is str:
             text = value
-        elif kind is int or kind is float or kind is bool:
+        elif type(value) is int or type(value) is float or type(value) is bool:
             text = str(value)  # what urlencode writes, and so what parsing gives back
         elif value is None:
             continue
@@ -108,7 +107,10 @@ def to_request(
 
 
 # Generic in types-requests only: older requests releases cannot be subscripted at run time.
-_HeaderDict = CaseInsensitiveDict[str] if TYPE_CHECKING else CaseInsensitiveDict
+if TYPE_CHECKING:
+    _HeaderDict = CaseInsensitiveDict[str]
+else:
+    _HeaderDict = CaseInsensitiveDict
 
 
 class _Headers(_HeaderDict):
@@ -118,7 +120,8 @@ class _Headers(_HeaderDict):
     stored lower-cased with its own case; of keys equal but for case, the last wins)."""
 
     def __init__(self, headers: Mapping[str, str]) -> None:
-        self._store = store = OrderedDict()
+        store: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self._store = store
         for key, value in headers.items():
             store[key.lower()] = (key, value)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 
-
 _SECOND = timedelta(seconds=1)
 
 
