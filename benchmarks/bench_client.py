@@ -19,7 +19,7 @@ import statistics
 import time
 
 import responses
-from operations import ACCOUNT, OPERATIONS, Operation
+from operations import ACCOUNT, DELETE, OPERATIONS, Operation
 from twilio.rest import Client
 
 import fake_voice
@@ -39,14 +39,28 @@ def stub(sid: str, bodies: dict[str, object]) -> responses.RequestsMock:
     mock.add("GET", re.compile(rf"{base}\?.*"), json=bodies["page"], status=200)
     mock.add("GET", re.compile(rf"{base}/{sid}$"), json=bodies["policy"], status=200)
     mock.add("POST", re.compile(rf"{base}/{sid}$"), json=bodies["policy"], status=200)
+    mock.add("DELETE", re.compile(rf"{base}/NY[0-9a-f]{{32}}$"), status=204)
     return mock
 
 
-def per_call(operation: Operation, client: Client, sid: str) -> float:
+def per_call(operation: Operation, client: Client, sids: list[str]) -> float:
     started = time.perf_counter()
-    for _ in range(CALLS):
+    for sid in sids:
         operation(client, sid)
-    return (time.perf_counter() - started) / CALLS
+    return (time.perf_counter() - started) / len(sids)
+
+
+def seeded(fake: fake_voice.FakeVoice, name: str) -> list[str]:
+    """Twenty policies; the SID each call acts on (a fresh one per delete)."""
+    sid: str = fake.create("ConnectionPolicies", account_sid=ACCOUNT)["sid"]
+    for i in range(19):
+        fake.create("ConnectionPolicies", FriendlyName=f"p{i}", account_sid=ACCOUNT)
+    if name != DELETE:
+        return [sid] * CALLS
+    return [
+        fake.create("ConnectionPolicies", FriendlyName=f"d{i}", account_sid=ACCOUNT)["sid"]
+        for i in range(CALLS)
+    ]
 
 
 def main() -> None:
@@ -63,6 +77,8 @@ def main() -> None:
             ),
             "page": voice.call("GET", "ConnectionPolicies", {"PageSize": 20}, account_sid=ACCOUNT),
         }
+    stub_sids = {name: [sid] * CALLS for name in OPERATIONS}
+    stub_sids[DELETE] = [f"NY{i:032x}" for i in range(CALLS)]
     print(f"{'operation':<32} {'fake µs':>9} {'stub µs':>9} {'ratio':>7} {'(min-max)':>12}")
     worst = 0.0
     for name, operation in OPERATIONS.items():
@@ -70,21 +86,16 @@ def main() -> None:
         stub_times: list[float] = []
         ratios: list[float] = []
         fake = fake_voice.mock(seed=1)
-        fake_sid = fake.create("ConnectionPolicies", account_sid=ACCOUNT)["sid"]
-        for i in range(19):
-            fake.create("ConnectionPolicies", FriendlyName=f"p{i}", account_sid=ACCOUNT)
         stubbed = stub(sid, bodies)
         for _ in range(ROUNDS):
+            fake.reset()  # keep the list at its 20 policies: drop what creates added
+            fake_sids = seeded(fake, name)
             with fake:
-                fake_times.append(per_call(operation, client, fake_sid))
+                fake_times.append(per_call(operation, client, fake_sids))
             stubbed.start()  # not `with`: leaving the block would drop the registrations
-            stub_times.append(per_call(operation, client, sid))
+            stub_times.append(per_call(operation, client, stub_sids[name]))
             stubbed.stop(allow_assert=False)
             ratios.append(fake_times[-1] / stub_times[-1])
-            fake.reset()  # keep the list at its 20 policies: drop what creates added
-            fake_sid = fake.create("ConnectionPolicies", account_sid=ACCOUNT)["sid"]
-            for i in range(19):
-                fake.create("ConnectionPolicies", FriendlyName=f"p{i}", account_sid=ACCOUNT)
         fake_median = statistics.median(fake_times)
         stub_median = statistics.median(stub_times)
         ratio = statistics.median(ratios)

@@ -27,7 +27,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from operations import ACCOUNT, Operation
+from operations import ACCOUNT, DELETE, Operation
 from operations import OPERATIONS as COMMON
 from twilio.base.exceptions import TwilioRestException
 from twilio.http import HttpClient
@@ -42,12 +42,10 @@ CALLS = 40 if QUICK else 200
 SPEED_UP = 6.0
 FLOOR = 2.0
 DELETE_FLOOR = 4.0
-DELETE = "delete policy"
 _LOGGER = logging.getLogger("bench_direct_client")
 
 OPERATIONS: dict[str, Operation] = {
     **COMMON,
-    DELETE: lambda c, sid: c.voice.v1.connection_policies(sid).delete(),
     "fetch missing policy (404)": lambda c, sid: missing(c),
 }
 

@@ -20,3 +20,6 @@ OPERATIONS: dict[str, Operation] = {
         target="sip:a@example.com", priority=1
     ),
 }
+DELETE = "delete policy"
+"""Each call deletes another policy: the benchmarks give it a fresh SID per call."""
+OPERATIONS[DELETE] = lambda c, sid: c.voice.v1.connection_policies(sid).delete()

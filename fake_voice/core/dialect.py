@@ -10,7 +10,7 @@ the resources ask the operation's :class:`Dialect` and never test for a version.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -19,27 +19,72 @@ from fake_voice.core.schemas import ParamViolation, RequestSchema
 from fake_voice.core.wire import JSON, Encoded, MultiDict, Request, Response, encode_json
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Page:
     """A list page: its items (each already ``Encoded``, or data yet to check) under ``key``,
-    and the rest of the body (v1: ``meta``)."""
+    and the rest of the body (v1: ``meta``).
+
+    ``rest_key``, if given, is everything ``rest`` is made from: pages with equal keys have
+    equal rests, so the request path encodes and checks a rest once per key.
+    """
 
     key: str
     items: list[Any]
     rest: dict[str, JSON]
+    rest_key: Hashable | None = None
+
+    def __init__(
+        self, key: str, items: list[Any], rest: dict[str, JSON], rest_key: Hashable | None = None
+    ) -> None:
+        # Stores into the instance's dict: what the generated __init__ does, without an
+        # object.__setattr__ call per field (every list answer builds one).
+        fields = self.__dict__
+        fields["key"] = key
+        fields["items"] = items
+        fields["rest"] = rest
+        fields["rest_key"] = rest_key
 
     def unchecked(self) -> dict[str, JSON]:
         """The page as data, with only the items nobody has checked against a schema yet."""
         return {self.key: [i for i in self.items if not isinstance(i, Encoded)], **self.rest}
 
-    def encode(self) -> bytes:
-        items = b",".join(i if isinstance(i, Encoded) else encode_json(i) for i in self.items)
+    def encoded_items(self) -> tuple[bytes, bool]:
+        """The items encoded and joined (``{...},{...}``), and whether every one of them was
+        ``Encoded`` already (so checked). Data to encode is never bytes: that an item is
+        bytes at all says it is ``Encoded``."""
+        try:
+            return b",".join(self.items), True  # one C call when all are Encoded
+        except TypeError:
+            joined = b",".join(i if isinstance(i, Encoded) else encode_json(i) for i in self.items)
+            return joined, False
+
+    def encoded_rest(self) -> bytes:
+        """The rest of the body as it follows the items (``,"meta":{...}``)."""
         # The rest encoded as one object, its braces dropped: the same bytes as key by key.
-        rest = b"," + encode_json(self.rest)[1:-1] if self.rest else b""
-        return b"{" + encode_json(self.key) + b":[" + items + b"]" + rest + b"}"
+        return b"," + encode_json(self.rest)[1:-1] if self.rest else b""
+
+    def encode(self, rest: bytes | None = None, items: bytes | None = None) -> bytes:
+        """The page's body; ``rest`` and ``items``, if given, are what
+        :meth:`encoded_rest` and :meth:`encoded_items` return."""
+        if items is None:
+            items = self.encoded_items()[0]
+        if rest is None:
+            rest = self.encoded_rest()
+        return b"".join((_json_key(self.key), b":[", items, b"]", rest, b"}"))
 
 
-@dataclass(frozen=True)
+_KEYS: dict[str, bytes] = {}
+
+
+def _json_key(key: str) -> bytes:
+    """``{"key"`` as a page body starts: a list's key, encoded once."""
+    found = _KEYS.get(key)
+    if found is None:
+        found = _KEYS[key] = b"{" + encode_json(key)
+    return found
+
+
+@dataclass(frozen=True, init=False)
 class Listing:
     """What a list operation hands its dialect: the records in order, and how to show them.
 
@@ -56,6 +101,34 @@ class Listing:
     render: Callable[[Any], JSON]
     filters: Sequence[tuple[str, str]] = ()
     rank: Callable[[int], int] | None = None
+    render_all: Callable[[list[Any]], list[JSON]] | None = None
+    """``render`` for the items of a whole page at once, where that is cheaper."""
+
+    def __init__(
+        self,
+        key: str,
+        items: Sequence[tuple[str, int, Any]],
+        position: Callable[[str], int | None],
+        render: Callable[[Any], JSON],
+        filters: Sequence[tuple[str, str]] = (),
+        rank: Callable[[int], int] | None = None,
+        render_all: Callable[[list[Any]], list[JSON]] | None = None,
+    ) -> None:
+        fields = self.__dict__  # as Page does it
+        fields["key"] = key
+        fields["items"] = items
+        fields["position"] = position
+        fields["render"] = render
+        fields["filters"] = filters
+        fields["rank"] = rank
+        fields["render_all"] = render_all
+
+    def rendered(self, chosen: Sequence[tuple[str, int, Any]]) -> list[JSON]:
+        """The chosen ``(token key, place, item)`` triples' items, rendered."""
+        items = [item for _, _, item in chosen]
+        if self.render_all is not None:
+            return self.render_all(items)
+        return [self.render(item) for item in items]
 
     def index_of(self, place: int) -> int:
         """How many items stand before ``place``."""

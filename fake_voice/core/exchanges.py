@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fake_voice.core.errors import TwilioError
 from fake_voice.core.faults import Fault
-from fake_voice.core.wire import JSON, MultiDict
+from fake_voice.core.redact import redact_headers, redact_url
+from fake_voice.core.wire import JSON, MultiDict, Request
 
 _UNPARSED: Any = object()
 
@@ -113,31 +115,122 @@ class Exchanges(tuple[Exchange, ...]):
     __hash__ = tuple.__hash__
 
 
+Answered = tuple[
+    Request,
+    int | None,
+    dict[str, str],
+    bytes,
+    str | None,
+    str | None,
+    str | None,
+    Fault | None,
+]
+"""What an exchange is made of, kept as it was answered until someone reads it: (request,
+status, response headers, response body, operation, account SID, region, fault). The
+request path answers many more exchanges than tests read, and redacting and copying each
+one would cost a sizeable part of an answer. A request is frozen and keeps the headers it
+was made with, :func:`answered` copies the response's, and bytes do not change: nothing
+done afterwards (to those mappings, or to the fake's state) changes what
+:func:`exchange_of` builds."""
+
+
+def answered(
+    request: Request,
+    status: int | None,
+    response_headers: Mapping[str, str],
+    response_body: bytes,
+    operation: str | None,
+    account_sid: str | None,
+    region: str | None,
+    fault: Fault | None,
+) -> Answered:
+    return (
+        request,
+        status,
+        dict(response_headers),
+        response_body,
+        operation,
+        account_sid,
+        region,
+        fault,
+    )
+
+
+def exchange_of(entry: Answered) -> Exchange:
+    """The :class:`Exchange` an answer makes, exactly as it was recorded eagerly."""
+    request, status, response_headers, response_body, operation, account, region, fault = entry
+    return Exchange(
+        method=request.method.upper(),
+        url=redact_url(request.url),
+        path=request.path,
+        query=_or_empty(lambda: request.query),
+        form=_or_empty(request.form),
+        headers=redact_headers(request.sent_headers()),
+        status=status,
+        operation=operation,
+        account_sid=account,
+        response_headers=redact_headers(response_headers),
+        region=region,
+        request_body=request.body,
+        response_body=response_body,
+        fault=fault,
+    )
+
+
+def _or_empty(read: Any) -> MultiDict:
+    """Parameters for the record; ones that are not UTF-8 (answered with a 400) as none."""
+    try:
+        given: MultiDict = read()
+    except TwilioError:
+        return MultiDict()
+    return given
+
+
 class ExchangeLog:
     """The exchanges one fake recorded, the newest ``limit`` of them if a limit is set (the
-    oldest are dropped first, and counted); thread-safe."""
+    oldest are dropped first, and counted); thread-safe.
+
+    Entries are kept as :data:`Answered` until a snapshot reads them; each is built into
+    its :class:`Exchange` once, so every snapshot shows the very same objects.
+    """
 
     def __init__(self, limit: int | None = None) -> None:
-        self._exchanges: deque[Exchange] = deque(maxlen=limit)
+        self._exchanges: deque[Exchange | Answered] = deque(maxlen=limit)
+        self._unbuilt = False  # whether any entry may still be an Answered tuple
         self._lock = threading.Lock()
         self.dropped = 0
 
-    def append(self, exchange: Exchange) -> None:
+    def append(self, exchange: Exchange | Answered) -> None:
         with self._lock:
             if len(self._exchanges) == self._exchanges.maxlen:
                 self.dropped += 1
             self._exchanges.append(exchange)
+            if type(exchange) is tuple:
+                self._unbuilt = True
 
     def clear(self, account_sid: str | None = None) -> None:
         """Forget every exchange, or only those of ``account_sid``."""
         with self._lock:
             if account_sid is None:
                 self._exchanges.clear()
+                self._unbuilt = False
                 self.dropped = 0
             else:
-                kept = [e for e in self._exchanges if e.account_sid != account_sid]
+                kept = [e for e in self._exchanges if _account_of(e) != account_sid]
                 self._exchanges = deque(kept, maxlen=self._exchanges.maxlen)
 
     def snapshot(self) -> Exchanges:
         with self._lock:
-            return Exchanges(self._exchanges)
+            if self._unbuilt:
+                built = [_built(entry) for entry in self._exchanges]
+                self._exchanges = deque(built, maxlen=self._exchanges.maxlen)
+                self._unbuilt = False
+            return Exchanges(self._exchanges)  # type: ignore[arg-type]  # all built now
+
+
+def _built(entry: Exchange | Answered) -> Exchange:
+    return exchange_of(entry) if isinstance(entry, tuple) else entry
+
+
+def _account_of(entry: Exchange | Answered) -> str | None:
+    return entry[5] if isinstance(entry, tuple) else entry.account_sid

@@ -238,6 +238,10 @@ class Faults:
             self._faults.append(fault)
         return fault
 
+    def __bool__(self) -> bool:
+        """Whether any fault is set: most fakes have none, and need not take the lock."""
+        return bool(self._faults)
+
     def take(self, method: str, path: str, operation: str | None) -> Fault | None:
         """The first unexhausted fault matching the request, counted as fired; or None."""
         with self._lock:

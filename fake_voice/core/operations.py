@@ -7,6 +7,7 @@ Twilio's operationId, and the version segment of its path picks its dialect.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Any, Literal
 
 from fake_voice.core import dialects, schemas
 from fake_voice.core.dialect import Dialect, Listing, Page
-from fake_voice.core.errors import method_not_allowed, not_found
+from fake_voice.core.errors import TwilioError, method_not_allowed, not_found
 from fake_voice.core.options import Options
 from fake_voice.core.wire import JSON, Request
 from fake_voice.state.store import Account, Store
@@ -81,6 +82,14 @@ class Operation:
     check: Check | None = None
 
 
+_Routed = tuple[Operation | None, tuple[Any, ...]]
+_WILD = itertools.repeat("*")
+_SHAPES = 4096
+"""How many path shapes the router remembers (a client's few dozen, a fuzzer's many)."""
+_PATHS = 1024
+"""How many paths the router remembers (those of a test's recent records)."""
+
+
 def _compile(template: str) -> re.Pattern[str]:
     # Path segments match anything but a slash; a malformed SID simply finds nothing (404).
     return re.compile("^" + _PARAM.sub(r"(?P<\1>[^/]+)", template) + "$")
@@ -134,9 +143,58 @@ class Router:
         # fetch of a configuration named "Default".
         for operation in sorted(self.operations.values(), key=_specificity):
             self._by_segment.setdefault(_segment(operation.template), []).append(operation)
+        # Every literal segment of a template (and the empty segment) stands for itself in
+        # a path's shape; any other segment can only fill a parameter, so it is "*". Paths
+        # of one shape match the same templates, so the outcome is worked out once a shape.
+        self._literals = {"": ""}
+        for operation in self.operations.values():
+            for part in operation.template.split("/"):
+                if not part.startswith("{"):
+                    self._literals[part] = part
+        self._by_shape: dict[tuple[str, tuple[str, ...]], _Routed] = {}
+        self._by_path: dict[str, dict[str, tuple[Operation, dict[str, str]]]] = {}
+        """What the last paths routed were routed to, by path and method."""
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
         """The operation and path parameters for a request; Twilio's 404 or 405 if none."""
+        by_method = self._by_path.get(path)  # a path asked for before (a list, a record)
+        if by_method is not None:
+            known = by_method.get(method)
+            if known is not None:
+                return known[0], dict(known[1])
+        if "\n" in path:  # a pattern's $ also matches before a final newline: ask them
+            return self._match(method, path)
+        segments = path.split("/")
+        key = (method, tuple(map(self._literals.get, segments, _WILD)))
+        routed = self._by_shape.get(key)
+        if routed is None:
+            routed = self._route(method, path)
+            if len(self._by_shape) >= _SHAPES:
+                self._by_shape.clear()  # a bound for a server that is sent any path at all
+            self._by_shape[key] = routed
+        operation, places = routed
+        if operation is None:
+            if places:
+                raise method_not_allowed(list(places))
+            raise not_found(path)
+        found = {name: segments[index] for name, index in places}
+        if len(self._by_path) >= _PATHS:
+            self._by_path.clear()
+        self._by_path.setdefault(path, {})[method] = (operation, found)
+        return operation, dict(found)
+
+    def _route(self, method: str, path: str) -> _Routed:
+        """What :meth:`_match` finds for ``path``, as it holds for every path of its shape:
+        the operation and where its parameters stand, or none and the methods allowed."""
+        try:
+            operation, _ = self._match(method, path)
+        except TwilioError as error:
+            allowed = error.headers.get("Allow", "")
+            return None, tuple(allowed.split(", ")) if allowed else ()
+        parts = operation.template.split("/")
+        return operation, tuple((p[1:-1], i) for i, p in enumerate(parts) if p.startswith("{"))
+
+    def _match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
         allowed: list[str] = []
         for operation in self._by_segment.get(_segment(path), ()):
             found = operation.pattern.match(path)

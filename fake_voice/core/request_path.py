@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import secrets
 import warnings
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from fake_voice.core import dialects
 from fake_voice.core.dialect import Dialect, Page
 from fake_voice.core.errors import TwilioError, bad_request, unauthorized
-from fake_voice.core.exchanges import Exchange, ExchangeLog
+from fake_voice.core.exchanges import ExchangeLog, answered
 from fake_voice.core.faults import Fault, Faults, TransportFault
 from fake_voice.core.hosts import region_of
 from fake_voice.core.operations import Context, Operation, Reply, Router
 from fake_voice.core.options import Options
-from fake_voice.core.redact import redact_headers, redact_url
-from fake_voice.core.schemas import check_response
+from fake_voice.core.redact import redact_url
+from fake_voice.core.schemas import check_body, check_response
 from fake_voice.core.unknown import UnknownParameterWarning, unknown_messages
 from fake_voice.core.wire import Encoded, MultiDict, Request, Response
 from fake_voice.state.clock import Clock
@@ -41,6 +41,8 @@ class RequestPath:
         self.router = router
         self.log = ExchangeLog(options.max_recorded)
         self.faults = Faults()
+        self._signed_in: dict[str, str] = {}
+        """Authorization values that sign in as an account SID whatever the region."""
 
     def reset(self, account_sid: str | None = None) -> None:
         """Back to the world mock(state=...) started from, without exchanges or faults; with
@@ -69,18 +71,17 @@ class RequestPath:
         account: str | None = None
         acted_in: str | None = None
         fault: Fault | None = None
-        dialect: Dialect = dialects.DEFAULT
         method = request.method.upper()
+        path = request.path
         try:
-            dialect = dialects.for_path(request.path)
-            operation, path_params = self.router.match(method, request.path)
+            operation, path_params = self.router.match(method, path)
             dialect = operation.dialect
             acted_in = region_of(request.host) or region
             account = as_account or self._authenticate(request, acted_in)
             given = dialect.read(request, method)
             # Injected faults (never on direct calls) answer before validation; see faults.
-            if as_account is None:
-                fault = self.faults.take(method, request.path, operation.name)
+            if as_account is None and self.faults:
+                fault = self.faults.take(method, path, operation.name)
                 if fault is not None:
                     raise fault.exception(method, redact_url(request.url))
             self._check_unknown(request, dialect, method, operation, given, as_account is None)
@@ -94,25 +95,30 @@ class RequestPath:
                 account,
                 acted_in,
                 request.base_url,
-                request.path,
+                path,
                 request,
             )
             response = respond(operation, body, self.options.self_check)
         except TwilioError as error:
+            # The version's error shape: the operation's, else the one its path names.
+            dialect = operation.dialect if operation is not None else dialects.for_path(path)
             response = dialect.error_response(error)
             if self.options.self_check:
-                check_response(dialect.error_schema, response.data, f"{method} {request.path}")
+                where = f"{method} {path}"
+                if response.unparsed:  # an error the dialect has written before
+                    check_body(dialect.error_schema, response.body, where)
+                else:
+                    check_response(dialect.error_schema, response.data, where)
         except TransportFault:
             self._record(request, None, operation, account, acted_in, fault)
             raise
         with self.store.lock:  # SIDs are drawn under the store lock, request IDs too
             request_id = self.store.sids.new_unrecorded("RQ")
-        response = Response(
-            response.status,
-            {**response.headers, "Twilio-Request-Id": request_id},
-            response.body,
-            response.parsed,
-        )
+        headers = response.headers
+        if type(headers) is dict:  # made for this answer alone (respond, error_response)
+            headers["Twilio-Request-Id"] = request_id
+        else:
+            response = response.with_header("Twilio-Request-Id", request_id)
         if as_account is None:
             self._record(request, response, operation, account, acted_in, fault)
         return response
@@ -131,17 +137,18 @@ class RequestPath:
         """Run an operation on the store, under its lock: the body its implementation
         returns (data, ``Encoded``, a ``Page``, a ``Reply``, or None), or the
         ``TwilioError`` it raises, for ``request``."""
-        with self.store.lock:
+        store = self.store
+        with store.lock:
             context = Context(
-                store=self.store,
-                options=self.options,
-                account=self.store.account(account, region),
-                operation=operation,
-                path_params=path_params,
-                params=params,
-                base_url=base_url,
-                path=path,
-                request=request,
+                store,
+                self.options,
+                store.account(account, region),
+                operation,
+                path_params,
+                params,
+                base_url,
+                path,
+                request,
             )
             return operation.implementation(context)
 
@@ -168,12 +175,19 @@ class RequestPath:
 
     def _authenticate(self, request: Request, region: str) -> str:
         """The account a request acts for in ``region``, from HTTP Basic auth (else 401)."""
+        value = request.header("Authorization")
+        known = self._signed_in.get(value) if value else None
+        if known is not None:
+            return known
         credentials = request.credentials()
         if credentials is None:
             raise unauthorized()
         username = credentials.username
         if ACCOUNT_SID.match(username):
             account = username
+            if self.options.auth_tokens is None and len(self._signed_in) < 256:
+                # With no tokens set, an account SID signs in with any secret, anywhere.
+                self._signed_in[value] = account  # type: ignore[index]  # value is a str
         else:
             mapped = self.options.account_of_key(username, region)
             if mapped is None:
@@ -192,32 +206,13 @@ class RequestPath:
         region: str | None,
         fault: Fault | None,
     ) -> None:
-        exchange = Exchange(
-            method=request.method.upper(),
-            url=redact_url(request.url),
-            path=request.path,
-            query=_or_empty(lambda: request.query),
-            form=_or_empty(request.form),
-            headers=redact_headers(request.headers),
-            status=response.status if response else None,
-            operation=operation.name if operation else None,
-            account_sid=account,
-            response_headers=redact_headers(response.headers) if response else {},
-            region=region,
-            request_body=request.body,
-            response_body=response.body if response else b"",
-            fault=fault,
-        )
-        self.log.append(exchange)
-
-
-def _or_empty(read: Any) -> MultiDict:
-    """Parameters for the record; ones that are not UTF-8 (answered with a 400) as none."""
-    try:
-        given: MultiDict = read()
-    except TwilioError:
-        return MultiDict()
-    return given
+        name = operation.name if operation else None
+        if response is None:
+            self.log.append(answered(request, None, {}, b"", name, account, region, fault))
+        else:
+            headers, body = response.headers, response.body
+            entry = answered(request, response.status, headers, body, name, account, region, fault)
+            self.log.append(entry)
 
 
 def respond(operation: Operation, body: Any, self_check: bool) -> Response:
@@ -226,17 +221,42 @@ def respond(operation: Operation, body: Any, self_check: bool) -> Response:
     ``Encoded`` bodies and the encoded items of a ``Page`` were checked when they were
     encoded; everything else is checked here.
     """
+    if type(body) is Encoded:  # the usual answer first: a record
+        return Response.encoded(operation.status, body)
     if isinstance(body, Reply):
         answer = respond(operation, body.body, self_check)
         return Response(answer.status, {**answer.headers, **body.headers}, answer.body)
     if body is None:
         return Response.empty(operation.status)
     if isinstance(body, Page):
-        if self_check and operation.response is not None:
-            check_response(operation.response, body.unchecked(), operation.name)
-        return Response.encoded(operation.status, body.encode())
+        return Response.encoded(operation.status, _page_body(operation, body, self_check))
     if isinstance(body, Encoded):
         return Response.encoded(operation.status, body)
     if self_check and operation.response is not None:
         check_response(operation.response, body, operation.name)
     return Response.json(operation.status, body)
+
+
+_MEMO_SIZE = 512
+_RESTS: dict[Hashable, bytes] = {}
+"""The encoded rests of pages (v1: ``,"meta":{...}``) by the schema they were checked by
+(None: unchecked) and the page's ``rest_key``: a page whose items are all checked already
+and whose rest was checked before needs no check at all."""
+
+
+def _page_body(operation: Operation, page: Page, self_check: bool) -> bytes:
+    schema = operation.response if self_check else None
+    items, checked_items = page.encoded_items()
+    memo = (schema, page.key, page.rest_key) if page.rest_key is not None else None
+    if memo is not None and checked_items:
+        rest = _RESTS.get(memo)
+        if rest is not None:
+            return page.encode(rest, items)
+    if schema is not None:
+        check_response(schema, page.unchecked(), operation.name)
+    rest = page.encoded_rest()
+    if memo is not None and checked_items:
+        if len(_RESTS) >= _MEMO_SIZE:
+            _RESTS.clear()
+        _RESTS[memo] = rest
+    return page.encode(rest, items)

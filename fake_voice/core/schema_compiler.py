@@ -109,11 +109,13 @@ def compile_schema(schema: Any, resolver: Any) -> Check:
         return lambda _: False
     if not isinstance(schema, Mapping):
         raise Unsupported(f"schema of type {type(schema).__name__}")
-    keywords = {k: v for k, v in schema.items() if k not in _ANNOTATIONS and not k.startswith("x-")}
+    keywords = _keywords(schema)
     if keywords.get("type") == "object" and set(keywords) <= _OBJECT_KEYWORDS:
         return _strict_object(keywords, resolver)
-    if keywords.get("type") == "string" and set(keywords) <= _STRING_KEYWORDS:
-        return _string(keywords)
+    if keywords.get("type") in _STRING_TYPES and set(keywords) <= _STRING_KEYWORDS:
+        return _string(keywords, nullable=keywords["type"] != "string")
+    if keywords.get("type") == "integer" and set(keywords) <= _INTEGER_KEYWORDS:
+        return _integer(keywords)
     checks: list[Check] = []
     for keyword, value in keywords.items():
         builder = _KEYWORDS.get(keyword)
@@ -141,49 +143,178 @@ Builder = Callable[[Any, Mapping[str, Any], Any], Check]
 # pattern or a length. Each gets one closure instead of one per keyword.
 _OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties"})
 _STRING_KEYWORDS = frozenset({"type", "pattern", "maxLength", "minLength"})
+_STRING_TYPES = ("string", ["string", "null"], ["null", "string"])
+_INTEGER_KEYWORDS = frozenset({"type", "minimum", "maximum"})
 _MISSING = object()
 
 
 def _strict_object(keywords: Mapping[str, Any], resolver: Any) -> Check:
-    properties = keywords.get("properties", {})
-    compiled = tuple((name, compile_schema(sub, resolver)) for name, sub in properties.items())
-    required = frozenset(keywords.get("required", ()))
-    additional = keywords.get("additionalProperties", True)
-    known = frozenset(properties)
-    closed = additional is False
-    extra = None if additional in (True, False) else compile_schema(additional, resolver)
+    """One generated function for an object and every property it can check inline (a
+    string, an integer, a boolean, another such object), calling compiled checks for the
+    rest: a resource's whole schema without a call per property."""
+    source = _Source()
+    source.object(keywords, resolver, "v", "    ", 1)
+    return source.function()
+
+
+class _Source:
+    """The source of one generated check, and the values its code names."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"_MISSING": _MISSING, "_is_integer": _is_integer}
+        self.variables = 0
+
+    def function(self) -> Check:
+        code = "def check(v):\n" + "\n".join(self.lines) + "\n    return True\n"
+        exec(compile(code, "<fake_voice compiled check>", "exec"), self.names)
+        check: Check = self.names["check"]
+        return check
+
+    def name(self, value: Any) -> str:
+        name = f"_c{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def emit(self, indent: str, line: str) -> None:
+        self.lines.append(indent + line)
+
+    def object(
+        self, keywords: Mapping[str, Any], resolver: Any, var: str, indent: str, depth: int
+    ) -> None:
+        properties = keywords.get("properties", {})
+        required = frozenset(keywords.get("required", ()))
+        additional = keywords.get("additionalProperties", True)
+        known = self.name(frozenset(properties))
+        self.emit(indent, f"if not isinstance({var}, dict): return False")
+        if required:
+            self.emit(indent, f"if not {self.name(required)}.issubset({var}): return False")
+        if additional is False:
+            self.emit(indent, f"if not {known}.issuperset({var}): return False")
+        for prop, sub in properties.items():
+            self.variables += 1
+            value = f"x{self.variables}"
+            self.emit(indent, f"{value} = {var}.get({prop!r}, _MISSING)")
+            self.emit(indent, f"if {value} is not _MISSING:")
+            self.schema(sub, resolver, value, indent + "    ", depth)
+        if additional not in (True, False):
+            extra = self.name(compile_schema(additional, resolver))
+            self.emit(indent, f"for k in {var}:")
+            self.emit(indent, f"    if k not in {known} and not {extra}({var}[k]): return False")
+
+    def schema(self, schema: Any, resolver: Any, var: str, indent: str, depth: int) -> None:
+        """Lines that return False unless ``var`` is valid under ``schema``."""
+        schema, resolver = _through_refs(schema, resolver)
+        keywords = _keywords(schema) if isinstance(schema, Mapping) else None
+        kind = keywords.get("type") if keywords is not None else None
+        if keywords is None or depth > 4:
+            pass
+        elif kind == "object" and set(keywords) <= _OBJECT_KEYWORDS:
+            return self.object(keywords, resolver, var, indent, depth + 1)
+        elif kind in _STRING_TYPES and set(keywords) <= _STRING_KEYWORDS:
+            return self.string(keywords, var, indent, nullable=kind != "string")
+        elif kind == "integer" and set(keywords) <= _INTEGER_KEYWORDS:
+            self.emit(indent, f"if type({var}) is not int and not _is_integer({var}):")
+            self.emit(indent, "    return False")
+            if "minimum" in keywords:
+                self.emit(indent, f"if {var} < {self.name(keywords['minimum'])}: return False")
+            if "maximum" in keywords:
+                self.emit(indent, f"if {var} > {self.name(keywords['maximum'])}: return False")
+            return None
+        elif keywords == {"type": "boolean"}:
+            return self.emit(indent, f"if type({var}) is not bool: return False")
+        check = self.name(compile_schema(schema, resolver))
+        self.emit(indent, f"if not {check}({var}): return False")
+        return None
+
+    def string(self, keywords: Mapping[str, Any], var: str, indent: str, nullable: bool) -> None:
+        """What _string checks, inline, with its memo of accepted strings for a pattern."""
+        refusal = f"if {var} is not None: return False" if nullable else "return False"
+        lengths = []
+        if "maxLength" in keywords:
+            lengths.append(f"len({var}) > {self.name(keywords['maxLength'])}")
+        if keywords.get("minLength", 0):
+            lengths.append(f"len({var}) < {self.name(keywords['minLength'])}")
+        if "pattern" not in keywords:
+            self.emit(indent, f"if not isinstance({var}, str):")
+            self.emit(indent, f"    {refusal}")
+            for length in lengths:
+                self.emit(indent, f"elif {length}: return False")
+            return
+        accepted = self.name(set())
+        search = self.name(ecma_regex(keywords["pattern"]).search)
+        self.emit(indent, f"if type({var}) is not str or {var} not in {accepted}:")
+        self.emit(indent, f"    if not isinstance({var}, str):")
+        self.emit(indent, f"        {refusal}")
+        inner = indent + "    "
+        for length in lengths:
+            self.emit(inner, f"elif {length}: return False")
+        self.emit(inner, f"elif {search}({var}) is None: return False")
+        self.emit(inner, f"elif type({var}) is str:")
+        self.emit(inner, f"    if len({accepted}) >= {_MEMO_SIZE}: {accepted}.clear()")
+        self.emit(inner, f"    {accepted}.add({var})")
+
+
+def _keywords(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The keywords of ``schema`` that decide validity (no annotations, no ``x-``)."""
+    return {k: v for k, v in schema.items() if k not in _ANNOTATIONS and not k.startswith("x-")}
+
+
+def _through_refs(schema: Any, resolver: Any) -> tuple[Any, Any]:
+    """The schema a chain of bare ``$ref`` schemas ends in, and its resolver."""
+    for _ in range(16):
+        if not (isinstance(schema, Mapping) and set(_keywords(schema)) == {"$ref"}):
+            break
+        resolved = resolver.lookup(schema["$ref"])
+        schema, resolver = resolved.contents, resolved.resolver
+    return schema, resolver
+
+
+_MEMO_SIZE = 1024
+"""How many accepted strings a pattern remembers (an account's SID, today's dates)."""
+
+
+def _string(keywords: Mapping[str, Any], nullable: bool) -> Check:
+    search = ecma_regex(keywords["pattern"]).search if "pattern" in keywords else None
+    longest = keywords.get("maxLength")
+    shortest = keywords.get("minLength", 0)
+    # Whether a string passes is a function of the string alone, and the same few (the
+    # account SID, the date of this second) come back in every body: a set lookup is
+    # cheaper than the pattern. Only exact str instances are remembered.
+    accepted: set[str] = set()
 
     def check(v: Any) -> bool:
-        if not isinstance(v, dict) or not required.issubset(v):
+        if type(v) is str and v in accepted:
+            return True
+        if not isinstance(v, str):
+            return nullable and v is None
+        if longest is not None and len(v) > longest:
             return False
-        if closed and not known.issuperset(v):
+        if shortest and len(v) < shortest:
             return False
-        for name, sub in compiled:
-            value = v.get(name, _MISSING)
-            if value is not _MISSING and not sub(value):
-                return False
-        if extra is not None:
-            for name in v:
-                if name not in known and not extra(v[name]):
-                    return False
+        if search is None:
+            return True
+        if search(v) is None:
+            return False
+        if type(v) is str:
+            if len(accepted) >= _MEMO_SIZE:
+                accepted.clear()
+            accepted.add(v)
         return True
 
     return check
 
 
-def _string(keywords: Mapping[str, Any]) -> Check:
-    search = ecma_regex(keywords["pattern"]).search if "pattern" in keywords else None
-    longest = keywords.get("maxLength")
-    shortest = keywords.get("minLength", 0)
+def _integer(keywords: Mapping[str, Any]) -> Check:
+    lowest = keywords.get("minimum")
+    highest = keywords.get("maximum")
 
     def check(v: Any) -> bool:
-        if not isinstance(v, str):
+        if type(v) is not int and not _is_integer(v):  # bool is no int here; 1.0 is one
             return False
-        if longest is not None and len(v) > longest:
+        if lowest is not None and v < lowest:
             return False
-        if shortest and len(v) < shortest:
-            return False
-        return search is None or search(v) is not None
+        return highest is None or v <= highest
 
     return check
 
@@ -278,12 +409,26 @@ def _const(value: Any, _: Mapping[str, Any], __: Any) -> Check:
 
 def _any_of(value: Any, _: Mapping[str, Any], resolver: Any) -> Check:
     options = tuple(compile_schema(sub, resolver) for sub in value)
-    return lambda v: any(option(v) for option in options)
+
+    def check(v: Any) -> bool:
+        for option in options:  # plain loops: cheaper than any() and all() on generators
+            if option(v):
+                return True
+        return False
+
+    return check
 
 
 def _all_of(value: Any, _: Mapping[str, Any], resolver: Any) -> Check:
     parts = tuple(compile_schema(sub, resolver) for sub in value)
-    return lambda v: all(part(v) for part in parts)
+
+    def check(v: Any) -> bool:
+        for part in parts:
+            if not part(v):
+                return False
+        return True
+
+    return check
 
 
 def _one_of(value: Any, _: Mapping[str, Any], resolver: Any) -> Check:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import base64
 import json
+import json.encoder as json_encoder
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 from fake_voice.core.errors import bad_request
 
@@ -22,6 +23,8 @@ JSON = Any
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+_FORM_TYPES = ("", FORM_CONTENT_TYPE)
+"""Content types whose bodies carry form parameters (none given is taken as a form)."""
 HTTP_METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS")
 """Every method the fake answers (Voice v1 uses only the first three; the rest get 405)."""
 
@@ -41,6 +44,14 @@ class MultiDict(Mapping[str, str]):
             index.setdefault(key, []).append(value)
         self._index = index
 
+    @classmethod
+    def of_distinct(cls, pairs: list[tuple[str, str]]) -> MultiDict:
+        """``MultiDict(pairs)`` for pairs whose keys are all different (those of a dict)."""
+        made = cls.__new__(cls)
+        made._items = tuple(pairs)
+        made._index = {key: [value] for key, value in pairs}
+        return made
+
     def __getitem__(self, key: str) -> str:
         return self._index[key][0]
 
@@ -52,6 +63,11 @@ class MultiDict(Mapping[str, str]):
 
     def getlist(self, key: str) -> list[str]:
         return list(self._index.get(key, ()))
+
+    def values_of(self, key: str) -> Sequence[str]:
+        """Every value of ``key`` (none: empty), as :meth:`getlist` without the copy: for
+        reading only."""
+        return self._index.get(key, ())
 
     def multi_items(self) -> tuple[tuple[str, str], ...]:
         """Every (key, value) pair in the order received, repeats included."""
@@ -71,6 +87,55 @@ class MultiDict(Mapping[str, str]):
         return hash(self._items)
 
 
+_ORIGIN = re.compile(r"(https?)://([A-Za-z0-9.:-]+)\Z")
+"""Scheme and host of a URL that urlsplit takes as they are: a lower-case scheme, an ASCII
+host with no user, no IPv6 brackets."""
+_ORIGINS: dict[str, tuple[str, str] | None] = {}
+"""What _ORIGIN makes of the part of a URL before its path, for the few a fake is sent."""
+
+
+def _split_url(url: str) -> tuple[str, str, str, str]:
+    """``urlsplit(url)``'s scheme, netloc, path and query, without urlsplit for a URL it
+    would take as it is (urlsplit remembers only its last 128 URLs, and one with a new SID
+    in it costs several microseconds): a known plain origin, then a path and a query with
+    nothing urlsplit strips (tabs, newlines) or splits off (a fragment)."""
+    slash = url.find("/", 8)  # after "https://" and at least one character of the host
+    if slash != -1:
+        origin = url[:slash]
+        known = _ORIGINS.get(origin)
+        if known is None and origin not in _ORIGINS:
+            plain = _ORIGIN.match(origin)
+            known = (plain[1], plain[2]) if plain is not None else None
+            if len(_ORIGINS) < 64:
+                _ORIGINS[origin] = known
+        if known is not None and not ("#" in url or "\t" in url or "\n" in url or "\r" in url):
+            path, _, query = url[slash:].partition("?")
+            return known[0], known[1], path, query
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc, parts.path, parts.query
+
+
+_LOWER: dict[str, str] = {}
+"""Header names in lower case, by name: the core asks for the same few on every request."""
+_INDEXES: dict[tuple[str, ...], dict[str, int]] = {}
+"""Where each lower-cased header name stands, by the names a request sent: a client sends
+the same names on every request."""
+
+
+def _header_index(names: tuple[str, ...]) -> dict[str, int]:
+    index = _INDEXES.get(names)
+    if index is None:
+        index = {}
+        for where, name in enumerate(names):
+            low = name.lower()
+            index[low] = where  # of names equal but for case, the last
+            if type(name) is str and len(_LOWER) < 256:
+                _LOWER[name] = low
+        if len(_INDEXES) < 256:
+            _INDEXES[names] = index
+    return index
+
+
 @dataclass(frozen=True)
 class Credentials:
     username: str
@@ -87,7 +152,11 @@ class Request:
     host: str = field(init=False)
     path: str = field(init=False)
     _query: str = field(init=False, repr=False, compare=False)
-    _lower_headers: dict[str, str] = field(init=False, repr=False, compare=False)
+    # The headers as they were when the request was made (names and values, in order) and
+    # where each lower-cased name stands (the last of names equal but for case).
+    _names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _values: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
     # Parsed on first use (plain attributes: functools.cached_property takes a lock on
     # every read in Python 3.11, which costs more than the parsing of a short form).
     _parsed_query: MultiDict | None = field(init=False, default=None, repr=False, compare=False)
@@ -95,22 +164,23 @@ class Request:
 
     def __init__(self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""):
         # The generated __init__ and a __post_init__ would make eleven object.__setattr__
-        # calls; one dict update sets the same fields (every request builds one of these).
-        parts = urlsplit(url)
-        self.__dict__.update(
-            method=method,
-            url=url,
-            headers=headers,
-            body=body,
-            scheme=parts.scheme or "https",
-            # Never the user:password@ a URL may carry (requests sends it as Authorization).
-            host=parts.netloc.rpartition("@")[2].lower(),
-            path=parts.path or "/",
-            _query=parts.query,
-            _lower_headers={k.lower(): v for k, v in headers.items()},
-            _parsed_query=None,
-            _parsed_form=None,
-        )
+        # calls; stores into the instance's dict set the same fields in a fraction of that
+        # (every request builds one of these). _parsed_query and _parsed_form keep their
+        # class defaults (None) until first read.
+        scheme, netloc, path, query = _split_url(url)
+        fields = self.__dict__
+        fields["method"] = method
+        fields["url"] = url
+        fields["headers"] = headers
+        fields["body"] = body
+        fields["scheme"] = scheme or "https"
+        # Never the user:password@ a URL may carry (requests sends it as Authorization).
+        fields["host"] = netloc.rpartition("@")[2].lower()
+        fields["path"] = path or "/"
+        fields["_query"] = query
+        fields["_names"] = names = tuple(headers)
+        fields["_values"] = tuple(headers.values())
+        fields["_index"] = _header_index(names)
 
     @property
     def query(self) -> MultiDict:
@@ -128,7 +198,22 @@ class Request:
         return f"{self.scheme}://{self.host}"
 
     def header(self, name: str) -> str | None:
-        return self._lower_headers.get(name.lower())
+        where = self._index.get(_LOWER.get(name) or name.lower())
+        return None if where is None else self._values[where]
+
+    def sent_headers(self) -> dict[str, str]:
+        """The headers as they were when the request was made (a copy)."""
+        return dict(zip(self._names, self._values, strict=True))
+
+    def knowing(self, query: MultiDict | None = None, form: MultiDict | None = None) -> Request:
+        """This request, told what its maker encoded into its query string and its body
+        (what parsing them would give back), so that neither is parsed again; a body of a
+        type that carries no form parameters still carries none."""
+        if query is not None:
+            object.__setattr__(self, "_parsed_query", query)
+        if form is not None and (not self.body or self.content_type in _FORM_TYPES):
+            object.__setattr__(self, "_parsed_form", form if self.body else MultiDict())
+        return self
 
     def form(self) -> MultiDict:
         """The body as form parameters; bodies of other content types carry none."""
@@ -141,7 +226,7 @@ class Request:
     def _read_form(self) -> MultiDict:
         if not self.body:
             return MultiDict()
-        if self.content_type not in ("", FORM_CONTENT_TYPE):
+        if self.content_type not in _FORM_TYPES:
             return MultiDict()
         try:
             text = self.body.decode("utf-8")
@@ -226,13 +311,10 @@ def encode_pairs(pairs: Iterable[tuple[Any, Any]]) -> str:
     quoting (most SIDs, numbers, names) is joined as it is, in a tenth of urlencode's time."""
     out: list[str] = []
     for key, value in pairs:
-        if (
-            type(key) is str
-            and type(value) is str
-            and _UNRESERVED.match(key)
-            and _UNRESERVED.match(value)
-        ):
-            out.append(f"{key}={value}")
+        if type(value) is int:  # not bool: urlencode writes str(True), "True"
+            value = str(value)  # digits and "-": what urlencode writes for an int
+        if type(key) is str and type(value) is str:  # what urlencode writes for them
+            out.append(f"{_quote_plus(key)}={_quote_plus(value)}")
         else:
             encoded = urlencode([(key, value)], doseq=True)
             if encoded:  # an empty sequence as a value encodes to nothing
@@ -240,10 +322,66 @@ def encode_pairs(pairs: Iterable[tuple[Any, Any]]) -> str:
     return "&".join(out)
 
 
+_QUOTED = {
+    code: chr(code) if _UNRESERVED.match(chr(code)) else "+" if code == 32 else f"%{code:02X}"
+    for code in range(128)
+}
+"""What quote_plus writes for each ASCII character."""
+
+
+def _quote_plus(text: str) -> str:
+    """``quote_plus(text)``: as it is if nothing needs quoting, by a table for ASCII
+    (a third of quote_plus's time), by quote_plus itself for the rest."""
+    if _unreserved(text):
+        return text
+    return text.translate(_QUOTED) if text.isascii() else quote_plus(text)
+
+
+_PLAIN_TEXT: set[str] = set()
+
+
+def _unreserved(text: str) -> bool:
+    """Whether quote_plus leaves ``text`` as it is; names (and many values) come back."""
+    if text in _PLAIN_TEXT:
+        return True
+    if _UNRESERVED.match(text) is None:
+        return False
+    if len(_PLAIN_TEXT) >= 1024:
+        _PLAIN_TEXT.clear()
+    _PLAIN_TEXT.add(text)
+    return True
+
+
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# The C encoder _ENCODER.encode ends in, called without the two Python-level calls in front
+# of it and without the check for circular references, which costs a fifth of encoding a
+# record: data with a cycle runs into the recursion limit instead, and is encoded again by
+# _ENCODER, which raises its ValueError. None where the C accelerator is missing (PyPy).
+_MAKE_ENCODER: Any = getattr(json_encoder, "c_make_encoder", None)  # not in typeshed
+_C_ENCODE: Any = (
+    None
+    if _MAKE_ENCODER is None
+    else _MAKE_ENCODER(
+        None,  # no markers: no check for circular references
+        _ENCODER.default,
+        json_encoder.encode_basestring,  # the C one where there is one, as _ENCODER uses
+        None,  # indent
+        ":",
+        ",",
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan
+    )
+)
 
 
 def encode_json(data: JSON) -> bytes:
+    """``data`` as compact UTF-8 JSON, exactly as ``_ENCODER.encode`` writes it."""
+    if _C_ENCODE is not None and type(data) in (dict, list):
+        try:
+            return "".join(_C_ENCODE(data, 0)).encode("utf-8")
+        except RecursionError:
+            pass  # a cycle, or data nested too deep: _ENCODER says which
     return _ENCODER.encode(data).encode("utf-8")
 
 
@@ -254,13 +392,28 @@ class Encoded(bytes):
 _UNPARSED: Any = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Response:
     status: int
     headers: Mapping[str, str]
     body: bytes
     parsed: JSON = field(default=_UNPARSED, repr=False, compare=False)
     """The body as data, if the maker had it; otherwise :attr:`data` parses ``body`` once."""
+
+    def __init__(
+        self, status: int, headers: Mapping[str, str], body: bytes, parsed: JSON = _UNPARSED
+    ) -> None:
+        # The generated __init__ makes an object.__setattr__ call per field; stores into
+        # the instance's dict set the same fields (every answer builds two of these).
+        fields = self.__dict__
+        fields["status"] = status
+        fields["headers"] = headers
+        fields["body"] = body
+        fields["parsed"] = parsed
+
+    def with_header(self, name: str, value: str) -> Response:
+        """The same response with one more header, after the others."""
+        return Response(self.status, {**self.headers, name: value}, self.body, self.parsed)
 
     @property
     def data(self) -> JSON:
@@ -274,9 +427,20 @@ class Response:
         return cls(status, all_headers, encode_json(data), data)
 
     @classmethod
-    def encoded(cls, status: int, body: bytes) -> Response:
-        """A response whose body is already JSON; its data is parsed only if someone asks."""
+    def encoded(
+        cls, status: int, body: bytes, *, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """A response whose body is already JSON; its data is parsed only if someone asks
+        (headers as :meth:`json` sets them)."""
+        if headers:
+            return cls(status, {"Content-Type": JSON_CONTENT_TYPE, **headers}, body)
         return cls(status, {"Content-Type": JSON_CONTENT_TYPE}, body)
+
+    @property
+    def unparsed(self) -> bool:
+        """True while :attr:`data` is still to be parsed from ``body`` (the maker gave none):
+        what it will be is then a function of the bytes alone."""
+        return self.parsed is _UNPARSED
 
     @classmethod
     def empty(cls, status: int, *, headers: Mapping[str, str] | None = None) -> Response:
@@ -285,5 +449,13 @@ class Response:
 
 def basic_auth(username: str, password: str) -> str:
     """An ``Authorization`` header value, encoded as requests and aiohttp do (latin-1)."""
+    if type(username) is str and type(password) is str:
+        return _basic_auth(username, password)
+    return _basic_auth.__wrapped__(username, password)
+
+
+# A pure function of the credentials: a client sends the same ones on every request.
+@lru_cache(maxsize=64)
+def _basic_auth(username: str, password: str) -> str:
     token = base64.b64encode(f"{username}:{password}".encode("latin-1")).decode("ascii")
     return f"Basic {token}"

@@ -93,11 +93,9 @@ def _interceptor(answer: Answer) -> tuple[responses.RequestsMock, Callback]:
 def _callback(answer: Answer) -> Callback:
     def on_twilio(prepared: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
         """The ``responses`` callback for every request to a ``*.twilio.com`` host."""
+        headers = dict(prepared.headers)
         request = Request(
-            method=str(prepared.method),
-            url=str(prepared.url),
-            headers=dict(prepared.headers),
-            body=_body_bytes(prepared.body),
+            str(prepared.method), str(prepared.url), headers, _body_bytes(prepared.body)
         )
         try:
             response = answer(request)
@@ -105,7 +103,12 @@ def _callback(answer: Answer) -> Callback:
             raise requests.ConnectionError(str(refused)) from None
         except TransportFault as fault:
             raise as_requests_error(fault) from None
-        return response.status, dict(response.headers), response.body
+        answered = response.headers  # made for this answer; responses only reads it
+        return (
+            response.status,
+            answered if type(answered) is dict else dict(answered),
+            response.body,
+        )
 
     return on_twilio
 

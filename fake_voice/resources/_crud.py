@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, cast
 
 from fake_voice.core.dialect import Listing
@@ -17,10 +18,10 @@ from fake_voice.core.errors import not_found
 from fake_voice.core.operations import Context, Implementation
 from fake_voice.core.schemas import check_response
 from fake_voice.core.wire import JSON, Encoded, encode_json
-from fake_voice.state.clock import format_date
 from fake_voice.state.store import Collection, Record
 
 Rule = Callable[[Context, Record, "Record | None"], None]
+_NONE: dict[str, tuple[Record, bytes]] = {}  # never written: what a record never encoded has
 Cascade = Callable[[Context, Record], None]
 
 
@@ -71,16 +72,32 @@ class Kind:
         Records are never changed in place (an update stores a new dict), so the cache
         entry is valid exactly while it holds the very record stored now.
         """
-        by_host = ctx.store.encoded.setdefault(record["sid"], {})
-        cached = by_host.get(ctx.base_url)
-        if cached is not None and cached[0] is record:
-            return cast(Encoded, cached[1])
-        body = self.render(record, ctx.base_url)
+        base_url = ctx.base_url
+        by_host = ctx.store.encoded.get(record["sid"])
+        if by_host is None:
+            by_host = ctx.store.encoded[record["sid"]] = {}
+        else:
+            cached = by_host.get(base_url)
+            if cached is not None and cached[0] is record:
+                return cast(Encoded, cached[1])
+        body = self.render(record, base_url)
         if ctx.options.self_check:
             check_response(self.schema, body, ctx.operation.name)
         encoded = Encoded(encode_json(body))
-        by_host[ctx.base_url] = (record, encoded)
+        by_host[base_url] = (record, encoded)
         return encoded
+
+    def encoded_all(self, ctx: Context, records: list[Record]) -> list[Encoded]:
+        """:meth:`encoded` for every record of a page: one lookup each where it is cached."""
+        cache, base_url = ctx.store.encoded, ctx.base_url
+        out: list[Encoded] = []
+        for record in records:
+            cached = cache.get(record["sid"], _NONE).get(base_url)
+            if cached is not None and cached[0] is record:
+                out.append(cached[1])  # type: ignore[arg-type]  # what encoded() stored
+            else:
+                out.append(self.encoded(ctx, record))
+        return out
 
     def parent_of(self, ctx: Context) -> str:
         """The parent SID in the path, after checking the parent exists (else 404)."""
@@ -102,7 +119,7 @@ class Kind:
         """A record built from ``values`` (property name -> value), checked but not stored."""
         parent = self.parent_of(ctx)
         sid = ctx.store.sids.new(self.prefix)
-        now = format_date(ctx.store.clock.now())
+        now = ctx.store.clock.stamp()
         record: Record = {}
         if self.with_account:
             record["account_sid"] = ctx.account.sid
@@ -137,14 +154,15 @@ class Kind:
                 self.key,
                 collection.in_order(),
                 collection.positions.get,
-                lambda record: self.encoded(ctx, record),
+                partial(self.encoded, ctx),
                 rank=collection.rank,
+                render_all=partial(self.encoded_all, ctx),
             )
         )
 
     def update(self, ctx: Context) -> JSON:
         collection, old = self.find(ctx)
-        record = {**old, **self.given(ctx), "date_updated": format_date(ctx.store.clock.now())}
+        record = {**old, **self.given(ctx), "date_updated": ctx.store.clock.stamp()}
         for rule in self.rules:
             rule(ctx, record, old)
         collection.records[record["sid"]] = record

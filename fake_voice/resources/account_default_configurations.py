@@ -22,7 +22,6 @@ from fake_voice.resources._configuration_bodies import (
     checked_type,
     configuration_check,
 )
-from fake_voice.state.clock import format_date
 from fake_voice.state.store import Collection, Record
 
 COLLECTION = "account_default_configurations"
@@ -60,7 +59,7 @@ def create(ctx: Context) -> JSON:
             409, 20409, f"The account already has a default {kind} configuration; update it"
         )
     check_features(ctx, kind, body, 422)
-    now = format_date(ctx.store.clock.now())
+    now = ctx.store.clock.stamp()
     record: Record = {
         "sid": kind,
         "account_sid": ctx.account.sid,
@@ -92,7 +91,7 @@ def update(ctx: Context) -> JSON:
         **old,
         "description": body.get("description"),
         "configuration": body["configuration"],
-        "date_updated": format_date(ctx.store.clock.now()),
+        "date_updated": ctx.store.clock.stamp(),
     }
     _collection(ctx).records[kind] = record
     return _reply(record)

@@ -22,7 +22,6 @@ from fake_voice.resources._configuration_bodies import (
     checked_type,
     configuration_check,
 )
-from fake_voice.state.clock import format_date
 from fake_voice.state.store import Collection, Record
 
 COLLECTION = "configurations"
@@ -81,7 +80,7 @@ def create(ctx: Context) -> JSON:
     check_features(ctx, kind, body, 400)
     _unique(ctx, kind, body.get("unique_name"), None)
     ttid = ctx.store.sids.new_ttid(f"voice_{kind.lower()}configuration")
-    now = format_date(ctx.store.clock.now())
+    now = ctx.store.clock.stamp()
     record: Record = {
         "sid": ttid,
         "account_sid": ctx.account.sid,
@@ -111,7 +110,7 @@ def update(ctx: Context) -> JSON:
         "unique_name": body.get("unique_name"),
         "description": body.get("description"),
         "configuration": body["configuration"],
-        "date_updated": format_date(ctx.store.clock.now()),
+        "date_updated": ctx.store.clock.stamp(),
     }
     _collection(ctx, kind).records[old["sid"]] = record
     return render(record)

@@ -42,7 +42,10 @@ class SidFactory:
         """A SID drawn like the others but not remembered: for request IDs, one per answer,
         which would otherwise grow a long-lived server's memory without bound (128 random
         bits do not repeat in practice, and a repeated request ID would harm nothing)."""
-        return f"{prefix}{self._draw():032x}"
+        generator = self._random  # _draw(), inline: every answer draws one of these
+        if generator is None:
+            generator = self._random = random.Random(self._seed)
+        return f"{prefix}{generator.getrandbits(128):032x}"
 
     def new_ttid(self, prefix: str) -> str:
         """``<prefix>_`` + 26 lowercase base32 characters (a TypeID, as Voice v2 and v3 ids

@@ -182,11 +182,12 @@ class _Ordered(Sequence[tuple[str, int, Record]]):
         if count <= 0:
             return found
         place = live.select(start)
-        while len(found) < count and place < len(order):
-            if live.is_live(place):
-                sid = order[place]
-                found.append((sid, place, records[sid]))
-            place += 1
+        flags, end = live._flags, len(order)  # flags cover every place order has
+        while len(found) < count and place < end:  # a window at a time, as many as missing
+            stop = min(end, place + count - len(found))
+            window = enumerate(order[place:stop], place)
+            found += [(sid, at, records[sid]) for at, sid in window if flags[at]]
+            place = stop
         return found
 
 
@@ -220,9 +221,10 @@ class Account:
         for collection in self._collections.values():
             yield from collection.records
 
-    def drop(self, kind: str, parent: str) -> None:
-        """Forget a whole collection (a parent deleted with everything under it)."""
-        self._collections.pop((kind, parent), None)
+    def drop(self, kind: str, parent: str) -> Collection | None:
+        """Forget a whole collection (a parent deleted with everything under it); returns
+        it, if there was one."""
+        return self._collections.pop((kind, parent), None)
 
     def export(self) -> dict[str, Any]:
         """Every record (by ``kind`` or ``kind/parent``, in creation order) and extra, as JSON."""

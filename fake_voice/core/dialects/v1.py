@@ -12,7 +12,7 @@ offset, so pages stay right while records are created or deleted between fetches
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -65,26 +65,46 @@ def _page(request: ListRequest, listing: Listing) -> Page:
             end = listing.index_of(anchor)
             start = max(0, end - size)
     chosen = items[start:end]
+    next_token = "PA" + chosen[-1][0] if chosen and end < len(items) else None
+    previous_token = "PB" + chosen[0][0] if chosen and page > 0 else None
+    base, path = request.base_url, request.path
+    # Everything meta is made of: a client asking for the same page again gets the very
+    # same meta (which the request path then encodes and checks once).
+    filters = tuple(listing.filters)
+    rest_key: Hashable = (listing.key, base, path, filters, size, page, token, next_token)
+    rest_key = (rest_key, previous_token)
+    try:
+        meta = _METAS.get(rest_key)
+    except TypeError:  # a filter value that is no key: nothing remembered
+        meta, rest_key = None, None
+    if meta is None:
 
-    def url(number: int, page_token: str | None) -> str:
-        query = [*listing.filters, ("PageSize", str(size)), ("Page", str(number))]
-        if page_token:
-            query.append(("PageToken", page_token))
-        return f"{request.base_url}{request.path}?{encode_pairs(query)}"
+        def url(number: int, page_token: str | None) -> str:
+            query = [*listing.filters, ("PageSize", str(size)), ("Page", str(number))]
+            if page_token:
+                query.append(("PageToken", page_token))
+            return f"{base}{path}?{encode_pairs(query)}"
 
-    next_url = url(page + 1, "PA" + chosen[-1][0]) if chosen and end < len(items) else None
-    previous_url = url(page - 1, "PB" + chosen[0][0]) if chosen and page > 0 else None
-    meta: dict[str, JSON] = {
-        "first_page_url": url(0, None),
-        "key": listing.key,
-        "next_page_url": next_url,
-        "page": page,
-        "page_size": size,
-        "previous_page_url": previous_url,
-        "url": url(page, token),
-    }
-    rendered = [listing.render(item) for _, _, item in chosen]
-    return Page(listing.key, rendered, {"meta": meta})
+        meta = {
+            "first_page_url": url(0, None),
+            "key": listing.key,
+            "next_page_url": url(page + 1, next_token) if next_token else None,
+            "page": page,
+            "page_size": size,
+            "previous_page_url": url(page - 1, previous_token) if previous_token else None,
+            "url": url(page, token),
+        }
+        if rest_key is not None:
+            if len(_METAS) >= _MEMO_SIZE:
+                _METAS.clear()
+            _METAS[rest_key] = meta
+    rendered = listing.rendered(chosen)
+    return Page(listing.key, rendered, {"meta": meta}, rest_key)
+
+
+_MEMO_SIZE = 512
+_METAS: dict[Hashable, dict[str, JSON]] = {}
+"""Page metas by what each is made of; shared and never changed (one is read-only data)."""
 
 
 def envelope(error: TwilioError) -> dict[str, JSON]:
@@ -99,6 +119,33 @@ def envelope(error: TwilioError) -> dict[str, JSON]:
     if error.details is not None:
         body["details"] = dict(error.details)
     return body
+
+
+_ENVELOPES: dict[tuple[int, int, str], bytes] = {}
+
+
+def error_response(error: TwilioError) -> Response:
+    """The answer for ``error`` in the legacy envelope (v1 and v2). The body of a plain
+    error (status, code and message only) is a function of those three, so each is
+    encoded once; its data is then parsed from the body only if someone asks."""
+    plain = (
+        type(error) is TwilioError
+        and not error.extra
+        and error.details is None
+        and type(error.status) is int
+        and type(error.code) is int
+        and type(error.message) is str
+    )
+    if plain:
+        body = _ENVELOPES.get((error.status, error.code, error.message))
+        if body is not None:
+            return Response.encoded(error.status, body, headers=error.headers)
+    response = Response.json(error.status, envelope(error), headers=error.headers)
+    if plain:
+        if len(_ENVELOPES) >= _MEMO_SIZE:
+            _ENVELOPES.clear()
+        _ENVELOPES[(error.status, error.code, error.message)] = response.body
+    return response
 
 
 class V1:
@@ -125,7 +172,7 @@ class V1:
         return request_violations(schema, given, self.where(method))
 
     def error_response(self, error: TwilioError) -> Response:
-        return Response.json(error.status, envelope(error), headers=error.headers)
+        return error_response(error)
 
     def page(self, request: ListRequest, listing: Listing) -> Page:
         return _page(request, listing)

@@ -122,7 +122,7 @@ def _written(listing: Listing, chosen: list[Any], start: int, more: bool) -> Pag
         meta["previousToken"] = _token("p", chosen[0][0], listing)
     if chosen and more:
         meta["nextToken"] = _token("n", chosen[-1][0], listing)
-    items = [listing.render(item) for _, _, item in chosen]
+    items = listing.rendered(chosen)
     return Page(listing.key, items, {"meta": meta})
 
 
