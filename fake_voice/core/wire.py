@@ -237,7 +237,7 @@ class Request:
     @property
     def content_type(self) -> str:
         """The media type of the body, lower case, without parameters ("" when not given)."""
-        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+        return _media_type(self.header("Content-Type") or "")
 
     def credentials(self) -> Credentials | None:
         value = self.header("Authorization")
@@ -246,7 +246,12 @@ class Request:
         return _credentials(value)
 
 
-# A pure function of the header's value: a client sends the same one on every request.
+# Pure functions of a header's value: a client sends the same ones on every request.
+@lru_cache(maxsize=256)
+def _media_type(value: str) -> str:
+    return value.split(";")[0].strip().lower()
+
+
 @lru_cache(maxsize=256)
 def _credentials(value: str) -> Credentials | None:
     scheme, _, encoded = value.partition(" ")
