@@ -16,10 +16,9 @@ from __future__ import annotations
 import os
 import re
 import statistics
-import time
 
 import responses
-from operations import ACCOUNT, DELETE, OPERATIONS, Operation
+from operations import ACCOUNT, DELETE, OPERATIONS, per_call, seeded
 from twilio.rest import Client
 
 import fake_voice
@@ -41,26 +40,6 @@ def stub(sid: str, bodies: dict[str, object]) -> responses.RequestsMock:
     mock.add("POST", re.compile(rf"{base}/{sid}$"), json=bodies["policy"], status=200)
     mock.add("DELETE", re.compile(rf"{base}/NY[0-9a-f]{{32}}$"), status=204)
     return mock
-
-
-def per_call(operation: Operation, client: Client, sids: list[str]) -> float:
-    started = time.perf_counter()
-    for sid in sids:
-        operation(client, sid)
-    return (time.perf_counter() - started) / len(sids)
-
-
-def seeded(fake: fake_voice.FakeVoice, name: str) -> list[str]:
-    """Twenty policies; the SID each call acts on (a fresh one per delete)."""
-    sid: str = fake.create("ConnectionPolicies", account_sid=ACCOUNT)["sid"]
-    for i in range(19):
-        fake.create("ConnectionPolicies", FriendlyName=f"p{i}", account_sid=ACCOUNT)
-    if name != DELETE:
-        return [sid] * CALLS
-    return [
-        fake.create("ConnectionPolicies", FriendlyName=f"d{i}", account_sid=ACCOUNT)["sid"]
-        for i in range(CALLS)
-    ]
 
 
 def main() -> None:
@@ -89,7 +68,7 @@ def main() -> None:
         stubbed = stub(sid, bodies)
         for _ in range(ROUNDS):
             fake.reset()  # keep the list at its 20 policies: drop what creates added
-            fake_sids = seeded(fake, name)
+            fake_sids = seeded(fake, name, CALLS)
             with fake:
                 fake_times.append(per_call(operation, client, fake_sids))
             stubbed.start()  # not `with`: leaving the block would drop the registrations

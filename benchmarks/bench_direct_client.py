@@ -24,10 +24,9 @@ import logging
 import os
 import pstats
 import statistics
-import time
 from collections.abc import Callable
 
-from operations import ACCOUNT, DELETE, Operation
+from operations import ACCOUNT, DELETE, Operation, per_call, seeded
 from operations import OPERATIONS as COMMON
 from twilio.base.exceptions import TwilioRestException
 from twilio.http import HttpClient
@@ -58,34 +57,14 @@ def missing(client: Client) -> TwilioRestException:
     raise AssertionError("the fake answered a fetch of a policy that does not exist")
 
 
-def seeded(voice: fake_voice.FakeVoice, name: str) -> list[str]:
-    """Twenty policies in ACCOUNT; the SID each call acts on (a fresh one per delete)."""
-    sid: str = voice.create("ConnectionPolicies", FriendlyName="first", account_sid=ACCOUNT)["sid"]
-    for i in range(19):
-        voice.create("ConnectionPolicies", FriendlyName=f"p{i}", account_sid=ACCOUNT)
-    if name != DELETE:
-        return [sid] * CALLS
-    return [
-        voice.create("ConnectionPolicies", FriendlyName=f"d{i}", account_sid=ACCOUNT)["sid"]
-        for i in range(CALLS)
-    ]
-
-
-def per_call(operation: Operation, client: Client, sids: list[str]) -> float:
-    started = time.perf_counter()
-    for sid in sids:
-        operation(client, sid)
-    return (time.perf_counter() - started) / len(sids)
-
-
 def over_responses(name: str, operation: Operation) -> float:
     with fake_voice.mock(seed=1) as voice:
-        return per_call(operation, Client(ACCOUNT, "token"), seeded(voice, name))
+        return per_call(operation, Client(ACCOUNT, "token"), seeded(voice, name, CALLS))
 
 
 def direct(name: str, operation: Operation) -> float:
     voice = fake_voice.mock(seed=1)  # never started: the direct client needs no patching
-    return per_call(operation, voice.client(ACCOUNT), seeded(voice, name))
+    return per_call(operation, voice.client(ACCOUNT), seeded(voice, name, CALLS))
 
 
 class Canned(HttpClient):  # type: ignore[misc]  # twilio ships no type information
@@ -115,7 +94,7 @@ class Capture(HttpClient):  # type: ignore[misc]
 def canned_floor(name: str, operation: Operation) -> Callable[[], float]:
     voice = fake_voice.mock(seed=1)
     capture = Capture(voice.http_client())
-    sid = seeded(voice, name)[0]
+    sid = seeded(voice, name, CALLS)[0]
     operation(Client(ACCOUNT, "token", http_client=capture), sid)
     assert capture.last is not None
     client = Client(ACCOUNT, "token", http_client=Canned(capture.last))
@@ -125,7 +104,7 @@ def canned_floor(name: str, operation: Operation) -> Callable[[], float]:
 def profile() -> None:
     for name, operation in OPERATIONS.items():
         voice = fake_voice.mock(seed=1)
-        client, sids = voice.client(ACCOUNT), seeded(voice, name)
+        client, sids = voice.client(ACCOUNT), seeded(voice, name, CALLS)
         profiler = cProfile.Profile()
         profiler.enable()
         per_call(operation, client, sids)

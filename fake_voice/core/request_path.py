@@ -23,7 +23,7 @@ from fake_voice.core.options import Options
 from fake_voice.core.redact import redact_url
 from fake_voice.core.schemas import check_body, check_response
 from fake_voice.core.unknown import UnknownParameterWarning, unknown_messages
-from fake_voice.core.wire import Encoded, MultiDict, Request, Response
+from fake_voice.core.wire import JSON_CONTENT_TYPE, Encoded, MultiDict, Request, Response
 from fake_voice.state.clock import Clock
 from fake_voice.state.sids import ACCOUNT_SID
 from fake_voice.state.store import US1, Store
@@ -221,8 +221,8 @@ def respond(operation: Operation, body: Any, self_check: bool) -> Response:
     ``Encoded`` bodies and the encoded items of a ``Page`` were checked when they were
     encoded; everything else is checked here.
     """
-    if type(body) is Encoded:  # the usual answer first: a record
-        return Response.encoded(operation.status, body)
+    if type(body) is Encoded:  # the usual answer first: a record (Response.encoded's)
+        return Response(operation.status, {"Content-Type": JSON_CONTENT_TYPE}, body)
     if isinstance(body, Reply):
         answer = respond(operation, body.body, self_check)
         return Response(answer.status, {**answer.headers, **body.headers}, answer.body)

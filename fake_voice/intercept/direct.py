@@ -68,8 +68,7 @@ def _encoded(values: Mapping[str, object] | None) -> tuple[str, MultiDict | None
         elif value is None:
             continue
         else:  # a list (a repeated key), bytes, anything else: as requests does it
-            pairs = _pairs(values)
-            return encode_pairs(pairs), None
+            return encode_pairs(_pairs(values)), None
         if type(key) is not str:
             return encode_pairs(_pairs(values)), None
         parsed.append((key, text))
@@ -115,9 +114,11 @@ else:
 
 class _Headers(_HeaderDict):
     """The ``CaseInsensitiveDict`` of headers that ``TwilioHttpClient``'s answers carry,
-    filled in one step: its own constructor goes through ``MutableMapping.update``, which
-    cost a fifth of a whole direct answer. Filled as that constructor fills it (a key
-    stored lower-cased with its own case; of keys equal but for case, the last wins)."""
+    filled straight into its ``_store`` as its own constructor fills it (a key lower-cased,
+    with its own case and value; of keys equal but for case, the last): that constructor
+    goes through ``MutableMapping.update`` and costs twice as much, about a tenth of a
+    direct fetch. The one private part of requests used here; tests/test_fast_paths.py
+    compares the result with the public constructor's."""
 
     def __init__(self, headers: Mapping[str, str]) -> None:
         store: OrderedDict[str, tuple[str, str]] = OrderedDict()
