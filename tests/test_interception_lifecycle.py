@@ -4,6 +4,7 @@ a stopped fake never answers or records again."""
 
 from __future__ import annotations
 
+import gc
 import itertools
 import threading
 
@@ -146,3 +147,31 @@ def test_a_patch_of_someone_else_laid_over_the_fake_is_left_in_place() -> None:
         assert aiohttp.ClientSession.__dict__["_request"] is theirs
     finally:
         aiohttp.ClientSession._request = ORIGINAL[1]  # type: ignore[method-assign,assignment]
+
+
+def _live_prepared_requests() -> int:
+    gc.collect()
+    return sum(1 for thing in gc.get_objects() if type(thing) is requests.PreparedRequest)
+
+
+def test_requests_through_the_fake_are_not_kept_by_responses() -> None:
+    """The fake records its own exchanges; the `responses` mock it runs on keeps none, in
+    its own call list or in its matches', however often the fake is started again."""
+    before = _live_prepared_requests()
+    for round_ in range(3):
+        with fake_voice.mock(seed=round_) as voice:
+            statuses = {create(f"p{i}") for i in range(40)}
+            assert statuses == {201}
+            assert len(voice.requests) == 40
+    assert _live_prepared_requests() - before < 5  # all 120 were kept before
+
+
+def test_a_users_own_mock_still_keeps_its_calls_while_the_fake_answers() -> None:
+    with fake_voice.mock(seed=1), responses.RequestsMock() as theirs:
+        theirs.add("GET", "https://example.com/ping", body="pong")
+        assert requests.get("https://example.com/ping").text == "pong"
+        assert create("bridged") == 201  # to Twilio: not stubbed by theirs, so the fake's
+        assert [call.request.url for call in theirs.calls] == [
+            "https://example.com/ping",
+            URL,
+        ]

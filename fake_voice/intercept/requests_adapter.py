@@ -11,7 +11,8 @@ A ``responses`` mock started after the fake (``@responses.activate`` on a test t
 uses the fixture) patches over it and would refuse every Twilio request it does not stub;
 ``RequestsMock._find_match`` is wrapped so that it hands those to the fake instead. That is
 the one private hook: it is replaced only while a fake is started, and only if nobody has
-replaced it since is it put back.
+replaced it since is it put back. The one private attribute is the fake's own mock's
+``_calls``: a list that keeps nothing, since the fake records every exchange itself.
 """
 
 from __future__ import annotations
@@ -61,7 +62,6 @@ def install(answer: Answer) -> Callable[[], None]:
 
     def uninstall() -> None:
         interceptor.stop(allow_assert=False)
-        interceptor.calls.reset()  # the fake keeps its own record; this one would only grow
         if responses.RequestsMock.__dict__["_find_match"] is find_match_or_fake:
             responses.RequestsMock._find_match = original_find_match  # type: ignore[method-assign]
 
@@ -71,6 +71,30 @@ def install(answer: Answer) -> Callable[[], None]:
 # The last mock built, with what it was built for: registering its routes costs more than
 # the rest of a fake's start, so it is started again while nothing it depends on changed.
 _built: list[tuple[Answer, Any, responses.RequestsMock, Callback]] = []
+
+
+class _Unkept(responses.CallList):
+    """A call list that keeps nothing. The fake records every exchange itself; ``responses``
+    would keep each request and response a second time, in the mock's list and in the
+    match's, for as long as the process lives (the mock is started again and again), and
+    every object kept makes each full garbage collection longer."""
+
+    def add(self, request: PreparedRequest, response: object) -> None:
+        pass
+
+    def add_call(self, call: responses.Call) -> None:
+        pass
+
+
+_UNKEPT = _Unkept()
+
+
+class _ToTheFake(responses.CallbackResponse):
+    """The registered match for every Twilio host: a callback whose calls are not kept."""
+
+    @property
+    def calls(self) -> responses.CallList:
+        return _UNKEPT
 
 
 def _interceptor(answer: Answer) -> tuple[responses.RequestsMock, Callback]:
@@ -83,9 +107,12 @@ def _interceptor(answer: Answer) -> tuple[responses.RequestsMock, Callback]:
     interceptor = responses.RequestsMock(
         assert_all_requests_are_fired=False, real_adapter_send=real_send, target=_TARGET
     )
+    # The mock's own list is the private attribute ``_calls`` (no public way to set it), the
+    # same in every responses release supported; ``interceptor.calls`` stays empty.
+    interceptor._calls = _UNKEPT
     interceptor.add_passthru(NOT_TWILIO_URL)
     for method in HTTP_METHODS:
-        interceptor.add_callback(method, TWILIO_URL, callback=callback, content_type=None)
+        interceptor.add(_ToTheFake(method, TWILIO_URL, callback=callback, content_type=None))
     _built[:] = [(answer, real_send, interceptor, callback)]
     return interceptor, callback
 
