@@ -10,6 +10,7 @@ changes it (a write, a broken record) is checked again.
 from __future__ import annotations
 
 import dataclasses
+import gc
 from datetime import datetime, timezone
 from typing import Any
 
@@ -304,3 +305,18 @@ def test_exchanges_still_read_as_dataclasses() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         exchange.status = 500  # type: ignore[misc]
     assert [f.name for f in dataclasses.fields(exchange)][:3] == ["method", "url", "path"]
+
+
+def test_a_recorded_answer_holds_nothing_the_garbage_collector_must_keep_looking_at() -> None:
+    """An exchange waits in the log as strings, bytes and numbers only: after a collection or
+    two the collector no longer tracks it, so a long log costs no collection time."""
+    voice = fake_voice.mock(seed=1)
+    client = voice.client(ACCOUNT_SID)
+    client.voice.v1.connection_policies.create(friendly_name="kept")
+    client.voice.v1.connection_policies.list()
+    entries = list(voice._core.log._exchanges)
+    assert len(entries) == 2 and all(type(entry) is tuple for entry in entries)
+    gc.collect()
+    gc.collect()  # a tuple is untracked once the collector has found its items untracked
+    assert [gc.is_tracked(entry) for entry in entries] == [False, False]
+    assert [exchange.form.get("FriendlyName") for exchange in voice.requests] == ["kept", None]

@@ -116,22 +116,28 @@ class Exchanges(tuple[Exchange, ...]):
 
 
 Answered = tuple[
-    Request,
+    str,
+    str,
+    tuple[str, ...],
+    tuple[str, ...],
+    bytes,
     int | None,
-    dict[str, str],
+    tuple[str, ...],
+    tuple[str, ...],
     bytes,
     str | None,
     str | None,
     str | None,
     Fault | None,
 ]
-"""What an exchange is made of, kept as it was answered until someone reads it: (request,
-status, response headers, response body, operation, account SID, region, fault). The
-request path answers many more exchanges than tests read, and redacting and copying each
-one would cost a sizeable part of an answer. A request is frozen and keeps the headers it
-was made with, :func:`answered` copies the response's, and bytes do not change: nothing
-done afterwards (to those mappings, or to the fake's state) changes what
-:func:`exchange_of` builds."""
+"""What an exchange is made of, kept as it was answered until someone reads it: the
+request's method, URL, header names and values and body; the status, response header names
+and values and body; operation, account SID, region and fault. The request path answers
+many more exchanges than tests read, and redacting and copying each one would cost a
+sizeable part of an answer. Only strings, bytes, numbers and None (and a fault, when one
+fired): nothing done afterwards changes what :func:`exchange_of` builds, and the garbage
+collector stops looking at an entry after a pass or two (it untracks a tuple of such
+values), so a long log costs no collection time."""
 
 
 def answered(
@@ -144,11 +150,18 @@ def answered(
     region: str | None,
     fault: Fault | None,
 ) -> Answered:
+    names, values = request.sent_header_fields()
     return (
-        request,
+        request.method,
+        request.url,
+        names,
+        values,
+        request.body,
         status,
-        dict(response_headers),
-        response_body,
+        tuple(response_headers),
+        tuple(response_headers.values()),
+        # A subclass's instance (Encoded) is tracked by the collector, plain bytes are not.
+        response_body if type(response_body) is bytes else bytes(response_body),
         operation,
         account_sid,
         region,
@@ -158,20 +171,23 @@ def answered(
 
 def exchange_of(entry: Answered) -> Exchange:
     """The :class:`Exchange` an answer makes, exactly as it was recorded eagerly."""
-    request, status, response_headers, response_body, operation, account, region, fault = entry
+    method, url, names, values, body, status = entry[:6]
+    response_names, response_values, response_body, operation, account, region, fault = entry[6:]
+    headers = dict(zip(names, values, strict=True))
+    request = Request(method, url, headers, body)
     return Exchange(
-        method=request.method.upper(),
-        url=redact_url(request.url),
+        method=method.upper(),
+        url=redact_url(url),
         path=request.path,
         query=_or_empty(lambda: request.query),
         form=_or_empty(request.form),
-        headers=redact_headers(request.sent_headers()),
+        headers=redact_headers(headers),
         status=status,
         operation=operation,
         account_sid=account,
-        response_headers=redact_headers(response_headers),
+        response_headers=redact_headers(dict(zip(response_names, response_values, strict=True))),
         region=region,
-        request_body=request.body,
+        request_body=body,
         response_body=response_body,
         fault=fault,
     )
@@ -233,4 +249,4 @@ def _built(entry: Exchange | Answered) -> Exchange:
 
 
 def _account_of(entry: Exchange | Answered) -> str | None:
-    return entry[5] if isinstance(entry, tuple) else entry.account_sid
+    return entry[10] if isinstance(entry, tuple) else entry.account_sid

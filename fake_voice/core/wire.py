@@ -201,9 +201,9 @@ class Request:
         where = self._index.get(_LOWER.get(name) or name.lower())
         return None if where is None else self._values[where]
 
-    def sent_headers(self) -> dict[str, str]:
-        """The headers as they were when the request was made (a copy)."""
-        return dict(zip(self._names, self._values, strict=True))
+    def sent_header_fields(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The names and the values of the headers as they were when the request was made."""
+        return self._names, self._values
 
     def knowing(self, query: MultiDict | None = None, form: MultiDict | None = None) -> Request:
         """This request, told what its maker encoded into its query string and its body
@@ -392,6 +392,8 @@ def encode_json(data: JSON) -> bytes:
 
 class Encoded(bytes):
     """A JSON body already encoded and already checked against its schema: sent as it is."""
+
+    __slots__ = ()  # no instance dict for each body kept
 
 
 _UNPARSED: Any = object()
