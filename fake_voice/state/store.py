@@ -73,24 +73,41 @@ class Collection:
 
 
 class _Live:
-    """Which places hold a record: a Fenwick tree over 0/1 flags that grows as places do."""
+    """Which places hold a record: 0/1 flags, and a Fenwick tree over them once a record
+    has been removed. Until then every place holds one (a collection only grows), ranks
+    are places, and an add costs an append instead of a walk up the tree."""
 
     def __init__(self) -> None:
         self._flags = bytearray()
-        self._tree = [0]  # 1-based; _tree[i] sums the flags of (i - lowbit(i), i]
+        self._tree: list[int] | None = None
+        """1-based; _tree[i] sums the flags of (i - lowbit(i), i]. None: every place is live,
+        and _flags has exactly one flag per place."""
 
     def add(self, place: int) -> None:
+        """Mark the next place (``place`` is the number of places so far) live."""
+        if self._tree is None:
+            self._flags.append(1)
+            return
         while place >= len(self._tree) - 1:
             self._grow()
         self._flags[place] = 1
         self._update(place, 1)
 
     def remove(self, place: int) -> None:
+        if self._tree is None:
+            size = 16
+            while size < len(self._flags):
+                size *= 2
+            self._rebuild(size)
         self._flags[place] = 0
         self._update(place, -1)
 
     def extend(self, start: int, count: int) -> None:
-        """Mark ``count`` places from ``start`` live, with one O(n) build of the tree."""
+        """Mark ``count`` places from ``start`` (the number of places so far) live, with one
+        O(n) build of the tree if there is one."""
+        if self._tree is None:
+            self._flags.extend(b"\x01" * count)
+            return
         size = max(16, len(self._tree) - 1)
         while size < start + count:
             size *= 2
@@ -103,8 +120,10 @@ class _Live:
 
     def rank(self, place: int) -> int:
         """The number of live places below ``place``."""
-        index, total = min(place, len(self._tree) - 1), 0
         tree = self._tree
+        if tree is None:
+            return min(place, len(self._flags))
+        index, total = min(place, len(tree) - 1), 0
         while index > 0:
             total += tree[index]
             index &= index - 1
@@ -112,7 +131,10 @@ class _Live:
 
     def select(self, rank: int) -> int:
         """The place of the live place with ``rank`` live places below it."""
-        tree, index, step = self._tree, 0, 1 << (len(self._tree) - 1).bit_length()
+        tree = self._tree
+        if tree is None:
+            return rank
+        index, step = 0, 1 << (len(tree) - 1).bit_length()
         while step:
             above = index + step
             if above < len(tree) and tree[above] <= rank:
@@ -123,11 +145,13 @@ class _Live:
 
     def _update(self, place: int, delta: int) -> None:
         tree, index = self._tree, place + 1
+        assert tree is not None  # built before any update
         while index < len(tree):
             tree[index] += delta
             index += index & -index
 
     def _grow(self) -> None:
+        assert self._tree is not None  # only a built tree grows
         self._rebuild(max(16, 2 * (len(self._tree) - 1)))
 
     def _rebuild(self, size: int) -> None:
