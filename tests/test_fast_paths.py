@@ -33,6 +33,7 @@ from fake_voice.core.wire import (
     parse_pairs,
 )
 from fake_voice.intercept.direct import _Headers, to_request
+from fake_voice.intercept.requests_adapter import plain_headers
 from fake_voice.resources import router
 from fake_voice.state.clock import Clock, format_date
 from tests.conftest import ACCOUNT_SID
@@ -189,6 +190,17 @@ def test_the_direct_clients_headers_are_requests_case_insensitive_dict() -> None
     assert list(made.lower_items()) == list(public.lower_items())
     assert made["content-type"] == "application/json"
     assert dict(made.copy()) == headers
+
+
+def test_the_responses_adapter_copies_requests_headers_as_dict_does() -> None:
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+    for name, value in [("User-Agent", "a"), ("accept", "b"), ("Accept", "c"), ("X-One", "1")]:
+        headers[name] = value  # a name set again in another case keeps its place
+    copied = plain_headers(headers)
+    assert copied == dict(headers) == {"User-Agent": "a", "Accept": "c", "X-One": "1"}
+    assert list(copied) == list(dict(headers))
+    assert type(copied) is dict
+    assert plain_headers({"Plain": "mapping"}) == {"Plain": "mapping"}
 
 
 # -- routing by shape ------------------------------------------------------------------

@@ -18,7 +18,8 @@ replaced it since is it put back. The one private attribute is the fake's own mo
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
@@ -120,7 +121,7 @@ def _interceptor(answer: Answer) -> tuple[responses.RequestsMock, Callback]:
 def _callback(answer: Answer) -> Callback:
     def on_twilio(prepared: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
         """The ``responses`` callback for every request to a ``*.twilio.com`` host."""
-        headers = dict(prepared.headers)
+        headers = plain_headers(prepared.headers)
         request = Request(
             str(prepared.method), str(prepared.url), headers, _body_bytes(prepared.body)
         )
@@ -138,6 +139,16 @@ def _callback(answer: Answer) -> Callback:
         )
 
     return on_twilio
+
+
+def plain_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``dict(headers)``; for requests' ``CaseInsensitiveDict`` read from its ``_store`` (each
+    name in the case it was set in, with its value, in order), at a quarter of the cost of
+    its Mapping methods. The one private part of requests used here, as in direct.py."""
+    store = getattr(headers, "_store", None)
+    if type(store) is OrderedDict:
+        return dict(store.values())
+    return dict(headers)
 
 
 def as_requests_error(fault: TransportFault) -> requests.RequestException:
