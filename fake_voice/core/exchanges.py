@@ -135,9 +135,11 @@ request's method, URL, header names and values and body; the status, response he
 and values and body; operation, account SID, region and fault. The request path answers
 many more exchanges than tests read, and redacting and copying each one would cost a
 sizeable part of an answer. Only strings, bytes, numbers and None (and a fault, when one
-fired): nothing done afterwards changes what :func:`exchange_of` builds, and the garbage
-collector stops looking at an entry after a pass or two (it untracks a tuple of such
-values), so a long log costs no collection time."""
+fired): nothing done afterwards changes what :func:`exchange_of` builds, the request and
+what was parsed of it are freed at once, and the garbage collector soon stops looking at an
+entry whose body is plain bytes (it untracks a tuple of such values). A body encoded once
+for a record (an ``Encoded``, which the collector tracks as any instance of a subclass) is
+kept as it is, shared with the record's cache rather than copied for every fetch."""
 
 
 def answered(
@@ -160,8 +162,7 @@ def answered(
         status,
         tuple(response_headers),
         tuple(response_headers.values()),
-        # A subclass's instance (Encoded) is tracked by the collector, plain bytes are not.
-        response_body if type(response_body) is bytes else bytes(response_body),
+        response_body,
         operation,
         account_sid,
         region,
