@@ -23,7 +23,14 @@ from fake_voice.core.options import Options
 from fake_voice.core.redact import redact_url
 from fake_voice.core.schemas import check_body, check_response
 from fake_voice.core.unknown import UnknownParameterWarning, unknown_messages
-from fake_voice.core.wire import JSON_CONTENT_TYPE, Encoded, MultiDict, Request, Response
+from fake_voice.core.wire import (
+    JSON_CONTENT_TYPE,
+    NO_PARAMS,
+    Encoded,
+    MultiDict,
+    Request,
+    Response,
+)
 from fake_voice.state.clock import Clock
 from fake_voice.state.sids import ACCOUNT_SID
 from fake_voice.state.store import US1, Store
@@ -165,7 +172,7 @@ class RequestPath:
         code) always refuse them. Checked before the other parameter rules: a typo of a
         required name is better named as the typo than as the missing parameter."""
         mode = self.options.unknown_parameters if from_client else "reject"
-        if mode == "ignore":
+        if mode == "ignore" or (given is NO_PARAMS and not request.body):  # nothing was sent
             return
         found = unknown_messages(request, dialect, method, operation.name, operation.request, given)
         if found and mode == "reject":

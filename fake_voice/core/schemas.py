@@ -22,7 +22,7 @@ from referencing import Registry, Resource
 
 from fake_voice.core.errors import bad_request
 from fake_voice.core.schema_compiler import Check, Unsupported, compile_schema, ecma_regex
-from fake_voice.core.wire import JSON, MultiDict
+from fake_voice.core.wire import JSON, NO_PARAMS, MultiDict
 
 BASE_URI = "https://schemas.fake-voice.invalid/"
 # A whole number of at most 18 significant digits (any longer one stays a string, and fails
@@ -158,7 +158,7 @@ class RequestSchema:
         Unknown parameters are ignored, as Twilio ignores them. ``where`` names the part of
         the request in messages ("post body", "query string").
         """
-        if not given and self.takes_nothing:  # most fetches and deletes send nothing
+        if (given is NO_PARAMS or not given) and self.takes_nothing:  # most fetches, deletes
             return {}
         values, faults = self.gather(given, where)
         if faults:

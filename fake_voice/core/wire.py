@@ -87,6 +87,10 @@ class MultiDict(Mapping[str, str]):
         return hash(self._items)
 
 
+NO_PARAMS = MultiDict()
+"""The parameters of an empty query string or body: one shared instance (it is read-only)."""
+
+
 _ORIGIN = re.compile(r"(https?)://([A-Za-z0-9.:-]+)\Z")
 """Scheme and host of a URL that urlsplit takes as they are: a lower-case scheme, an ASCII
 host with no user, no IPv6 brackets."""
@@ -212,7 +216,7 @@ class Request:
         if query is not None:
             object.__setattr__(self, "_parsed_query", query)
         if form is not None and (not self.body or self.content_type in _FORM_TYPES):
-            object.__setattr__(self, "_parsed_form", form if self.body else MultiDict())
+            object.__setattr__(self, "_parsed_form", form if self.body else NO_PARAMS)
         return self
 
     def form(self) -> MultiDict:
@@ -224,10 +228,8 @@ class Request:
         return parsed
 
     def _read_form(self) -> MultiDict:
-        if not self.body:
-            return MultiDict()
-        if self.content_type not in _FORM_TYPES:
-            return MultiDict()
+        if not self.body or self.content_type not in _FORM_TYPES:
+            return NO_PARAMS
         try:
             text = self.body.decode("utf-8")
         except UnicodeDecodeError:
@@ -295,7 +297,7 @@ def form_value(value: object) -> str:
 def parse_pairs(text: str) -> MultiDict:
     """Parse a query string or form body, keeping repeated keys (never ``dict(parse_qsl())``)."""
     if not text:
-        return MultiDict()
+        return NO_PARAMS
     if "%" not in text and "+" not in text:  # nothing to unquote: what parse_qsl would give
         return MultiDict(
             (key, value)

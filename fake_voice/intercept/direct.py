@@ -26,6 +26,7 @@ from fake_voice.core.faults import TransportFault
 from fake_voice.core.hosts import HostRefused
 from fake_voice.core.wire import (
     FORM_CONTENT_TYPE,
+    NO_PARAMS,
     MultiDict,
     Request,
     Response,
@@ -50,15 +51,12 @@ def _pairs(values: Mapping[str, object] | None) -> list[tuple[str, object]]:
     return pairs
 
 
-_NOTHING = MultiDict()
-
-
 def _encoded(values: Mapping[str, object] | None) -> tuple[str, MultiDict | None]:
     """``values`` form-encoded as ``requests`` encodes them, and what parsing that back
     gives, when that is certain without parsing (string keys, and strings, numbers and
     booleans as values: what twilio's calls send); else None, and the fake parses it."""
     if not values:
-        return "", _NOTHING
+        return "", NO_PARAMS
     parsed: list[tuple[str, str]] = []
     for key, value in values.items():
         if type(value) is str:
