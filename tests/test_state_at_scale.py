@@ -252,3 +252,16 @@ def test_an_account_scoped_load_is_refused_whole_for_a_sid_a_kept_account_uses()
     with pytest.raises(StateError, match=f"holds another account: {OTHER_ACCOUNT_SID}"):
         voice.load_state({**state, OTHER_ACCOUNT_SID: {"collections": {}}}, ACCOUNT_SID)
     assert voice.export_state() == before
+
+
+@pytest.mark.parametrize("through_json", [True, False])
+def test_loaded_records_share_one_account_sid_string(through_json: bool) -> None:
+    """Each record parsed from a state file carries its own copy of the account SID; the
+    store keeps one string for them all (a tenth of what a policy holds)."""
+    state = json.loads(json.dumps(state_of(50))) if through_json else state_of(50)
+    voice = fake_voice.mock()
+    voice.load_state(state)
+    records = voice._core.store.account(ACCOUNT_SID).collection("connection_policies").records
+    assert len(records) == 50
+    assert len({id(record["account_sid"]) for record in records.values()}) == 1
+    assert voice.export_state() == state

@@ -290,6 +290,9 @@ class Account:
                 raise StateError(f"{where}: {name} must be a list of records")
             if not (copied and _well_formed(records, sid)):
                 records = _checked_records(f"{where}: {name}", records, sid, copied)
+            for record in records:  # private copies now: let them share one account SID
+                if "account_sid" in record:
+                    record["account_sid"] = sid
             account.collection(kind, parent).extend(records)
         if not copied:
             _check_json(f"{where}: extras", extras)
