@@ -30,6 +30,17 @@ _started: dict[object, tuple[int, Answer]] = {}
 _uninstall: list[Uninstall] = []
 # Guards, oldest first: they answer only while no fake is started.
 _guards: list[Answer] = []
+# Who answers now: the newest started fake, else the newest guard. Set under the lock after
+# every change; read without it (one reference read), as a request may come from any thread.
+_answering: Answer | None = None
+
+
+def _choose() -> None:
+    global _answering
+    if _started:
+        _answering = next(reversed(_started.values()))[1]
+    else:
+        _answering = _guards[-1] if _guards else None
 
 
 def start(owner: object, answer: Answer) -> None:
@@ -37,6 +48,7 @@ def start(owner: object, answer: Answer) -> None:
     with _lock:
         depth = _started.get(owner, (0, answer))[0]
         _started[owner] = (depth + 1, answer)  # a nested start keeps the fake's place
+        _choose()
         if not _uninstall:
             _install()
 
@@ -52,6 +64,7 @@ def stop(owner: object) -> bool:
             _started[owner] = (depth - 1, answer)
             return False
         del _started[owner]
+        _choose()
         if not _started and not _guards:
             _remove()
         return True
@@ -61,6 +74,7 @@ def guard(answer: Answer) -> None:
     """Let ``answer`` take intercepted requests while no fake is started, until ``unguard``."""
     with _lock:
         _guards.append(answer)
+        _choose()
         if not _uninstall:
             _install()
 
@@ -70,6 +84,7 @@ def unguard(answer: Answer) -> None:
     with _lock:
         if answer in _guards:
             _guards.remove(answer)
+        _choose()
         if not _started and not _guards:
             _remove()
 
@@ -82,11 +97,7 @@ def depth(owner: object) -> int:
 
 def dispatch(request: Request) -> Response:
     """Answer an intercepted request with the newest started fake, else the newest guard."""
-    with _lock:
-        if _started:
-            answer: Answer | None = next(reversed(_started.values()))[1]
-        else:
-            answer = _guards[-1] if _guards else None
+    answer = _answering
     if answer is None:  # the last fake stopped while this request was on its way
         raise HostRefused(request.method, request.url)
     return answer(request)
