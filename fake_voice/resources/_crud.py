@@ -8,6 +8,7 @@ leaves the store as it was.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import is_, itemgetter
@@ -215,13 +216,16 @@ class _Listed(Listing):
             return sids, list(found[4])
         chosen = list(map(records.__getitem__, sids))
         encoded = kind.encoded_all(ctx, chosen)
-        global _PAGES_HELD
-        if _PAGES_HELD + len(encoded) > _PAGES_BOUND:
-            _PAGES.clear()
-            _PAGES_HELD = 0
         getter = itemgetter(*sids) if len(sids) > 1 else _one(sids[0])
-        _PAGES[key] = (kind, list(sids), getter, tuple(chosen), tuple(encoded))
-        _PAGES_HELD += len(encoded)
+        entry = (kind, list(sids), getter, tuple(chosen), tuple(encoded))
+        global _PAGES_HELD
+        with _PAGES_LOCK:  # fakes in other threads hold other store locks
+            if _PAGES_HELD + len(encoded) > _PAGES_BOUND:
+                _PAGES.clear()
+                _PAGES_HELD = 0
+            if key not in _PAGES:
+                _PAGES_HELD += len(encoded)
+            _PAGES[key] = entry
         return sids, cast("list[JSON]", encoded)
 
 
@@ -241,6 +245,7 @@ with the kind, the SIDs, a getter of their records and the very records they wer
 from; at most ``_PAGES_BOUND`` records in all."""
 _PAGES_BOUND = 4096
 _PAGES_HELD = 0
+_PAGES_LOCK = threading.Lock()
 
 
 def crud_operations(kind: Kind, name: str) -> dict[str, Implementation]:
