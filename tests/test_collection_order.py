@@ -15,9 +15,13 @@ def assert_matches(collection: Collection, live: list[str], drawn: int, rng: ran
     assert len(ordered) == len(live) == len(collection)
     assert [sid for sid, _, _ in ordered[:]] == live
     assert [ordered[i][0] for i in range(len(live))] == live
+    entries = [(sid, collection.positions[sid], collection.records[sid]) for sid in live]
+    assert list(ordered) == entries
     for _ in range(50):
         start, stop = rng.randrange(-3, len(live) + 3), rng.randrange(-3, len(live) + 3)
         assert [sid for sid, _, _ in ordered[start:stop]] == live[start:stop]
+        if start >= 0 and stop >= 0:
+            assert ordered.sids(start, stop) == live[start:stop]
     for place in range(drawn + 1):
         assert collection.rank(place) == sum(collection.positions[s] < place for s in live)
     with pytest.raises(IndexError):

@@ -8,9 +8,10 @@ leaves the store as it was.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from operator import is_, itemgetter
 from typing import Any, cast
 
 from fake_voice.core.dialect import Listing
@@ -148,17 +149,7 @@ class Kind:
         return self.encoded(ctx, self.find(ctx)[1])
 
     def list(self, ctx: Context) -> JSON:
-        collection = self.collection(ctx, self.parent_of(ctx))
-        return ctx.page(
-            Listing(
-                self.key,
-                collection.in_order(),
-                collection.positions.get,
-                partial(self.encoded, ctx),
-                rank=collection.rank,
-                render_all=partial(self.encoded_all, ctx),
-            )
-        )
+        return ctx.page(_Listed(self, ctx, self.collection(ctx, self.parent_of(ctx))))
 
     def update(self, ctx: Context) -> JSON:
         collection, old = self.find(ctx)
@@ -175,6 +166,86 @@ class Kind:
         collection.remove(record["sid"])
         ctx.store.encoded.pop(record["sid"], None)
         return None
+
+
+class _Listed(Listing):
+    """A kind's collection as its list operation hands it to the dialect: Listing's
+    callables as methods, so that a list builds none it does not call. A page's items are
+    the kind's encoded records: the same page of the very same records (identical objects,
+    never changed in place) for the same host, self-check on or off, is encoded as before,
+    its records only looked up and compared."""
+
+    _kind: Kind
+    _ctx: Context
+    _collection: Collection
+
+    def __init__(self, kind: Kind, ctx: Context, collection: Collection) -> None:
+        fields = self.__dict__  # as Listing does it
+        fields["key"] = kind.key
+        fields["items"] = collection.in_order()
+        fields["_kind"] = kind
+        fields["_ctx"] = ctx
+        fields["_collection"] = collection
+
+    def position(self, key: str) -> int | None:
+        return self._collection.positions.get(key)
+
+    def rank(self, place: int) -> int:
+        return self._collection.rank(place)
+
+    def render(self, record: Record) -> JSON:
+        return self._kind.encoded(self._ctx, record)
+
+    def render_all(self, records: list[Record]) -> list[JSON]:
+        return cast("list[JSON]", self._kind.encoded_all(self._ctx, records))
+
+    def page_items(self, start: int, end: int) -> tuple[list[str], list[JSON]]:
+        collection = self._collection
+        sids = collection.in_order().sids(start, end)
+        if not sids:
+            return sids, []
+        kind, ctx, records = self._kind, self._ctx, collection.records
+        key = (kind.key, ctx.base_url, ctx.options.self_check, sids[0], len(sids))
+        found = _PAGES.get(key)
+        if (
+            found is not None
+            and found[0] is kind
+            and found[1] == sids
+            and all(map(is_, found[3], found[2](records)))
+        ):
+            return sids, list(found[4])
+        chosen = list(map(records.__getitem__, sids))
+        encoded = kind.encoded_all(ctx, chosen)
+        getter = itemgetter(*sids) if len(sids) > 1 else _one(sids[0])
+        entry = (kind, list(sids), getter, tuple(chosen), tuple(encoded))
+        global _PAGES_HELD
+        with _PAGES_LOCK:  # fakes in other threads hold other store locks
+            if _PAGES_HELD + len(encoded) > _PAGES_BOUND:
+                _PAGES.clear()
+                _PAGES_HELD = 0
+            if key not in _PAGES:
+                _PAGES_HELD += len(encoded)
+            _PAGES[key] = entry
+        return sids, cast("list[JSON]", encoded)
+
+
+def _one(sid: str) -> Callable[[dict[str, Record]], tuple[Record]]:
+    """``itemgetter`` of one key, as itemgetter of several answers: a tuple."""
+    get = itemgetter(sid)
+    return lambda records: (get(records),)
+
+
+_Getter = Callable[[dict[str, Record]], tuple[Record, ...]]
+_PAGES: dict[
+    tuple[str, str, bool, str, int],
+    tuple[Kind, list[str], _Getter, tuple[Record, ...], tuple[Encoded, ...]],
+] = {}
+"""The encoded records of recent pages by kind, host, self-check, first SID and length,
+with the kind, the SIDs, a getter of their records and the very records they were encoded
+from; at most ``_PAGES_BOUND`` records in all."""
+_PAGES_BOUND = 4096
+_PAGES_HELD = 0
+_PAGES_LOCK = threading.Lock()
 
 
 def crud_operations(kind: Kind, name: str) -> dict[str, Implementation]:

@@ -13,6 +13,7 @@ import operator
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import compress
 from typing import Any, overload
 
 from fake_voice.state.clock import Clock
@@ -36,6 +37,7 @@ class Collection:
         self.positions: dict[str, int] = {}
         self._order: list[str] = []  # SIDs by place, deleted ones too
         self._live = _Live()
+        self._ordered = Ordered(self.records, self.positions, self._order, self._live)
 
     def add(self, record: Record) -> None:
         sid = record["sid"]
@@ -60,9 +62,10 @@ class Collection:
     def __iter__(self) -> Iterator[Record]:
         return iter(self.records.values())
 
-    def in_order(self) -> Sequence[tuple[str, int, Record]]:
-        """``(sid, place, record)`` in creation order, built lazily, as pages want them."""
-        return _Ordered(self)
+    def in_order(self) -> Ordered:
+        """``(sid, place, record)`` in creation order, built lazily, as pages want them (a
+        view that follows the collection)."""
+        return self._ordered
 
     def rank(self, place: int) -> int:
         """How many records stand before ``place`` (their index in :meth:`in_order`)."""
@@ -164,19 +167,24 @@ class _Live:
         self._tree = tree
 
 
-class _Ordered(Sequence[tuple[str, int, Record]]):
-    """A read-only view of a collection's records in order: it builds only the entries a
-    page asks for, finding the first of them in O(log n)."""
+class Ordered(Sequence[tuple[str, int, Record]]):
+    """A read-only view of a collection's records in order, which follows the collection:
+    it builds only the entries a page asks for, finding the first of them in O(log n). It
+    holds the collection's parts, not the collection (no reference cycle)."""
 
-    def __init__(self, collection: Collection) -> None:
-        self._collection = collection
-        self._length = len(collection.records)
+    def __init__(
+        self, records: dict[str, Record], positions: dict[str, int], order: list[str], live: _Live
+    ) -> None:
+        self._records = records
+        self._positions = positions
+        self._order = order
+        self._live = live
 
     def __len__(self) -> int:
-        return self._length
+        return len(self._records)
 
     def __iter__(self) -> Iterator[tuple[str, int, Record]]:
-        return iter(self._run(0, self._length))  # one walk, not a search per entry
+        return iter(self._run(0, len(self._records)))  # one walk, not a search per entry
 
     @overload
     def __getitem__(self, index: int) -> tuple[str, int, Record]: ...
@@ -187,32 +195,41 @@ class _Ordered(Sequence[tuple[str, int, Record]]):
     def __getitem__(
         self, index: int | slice
     ) -> tuple[str, int, Record] | Sequence[tuple[str, int, Record]]:
+        length = len(self._records)
         if isinstance(index, slice):
-            start, stop, step = index.indices(self._length)
+            start, stop, step = index.indices(length)
             if step != 1:
                 return [self[i] for i in range(start, stop, step)]
             return self._run(start, stop - start)
         if index < 0:
-            index += self._length
-        if not 0 <= index < self._length:
+            index += length
+        if not 0 <= index < length:
             raise IndexError(index)
         return self._run(index, 1)[0]
 
-    def _run(self, start: int, count: int) -> list[tuple[str, int, Record]]:
-        """``count`` entries from the one at ``start``: walk places, skipping deleted ones."""
-        collection = self._collection
-        live, order, records = collection._live, collection._order, collection.records
-        found: list[tuple[str, int, Record]] = []
+    def sids(self, start: int, end: int) -> list[str]:
+        """The SIDs of ``self[start:end]`` (``start`` and ``end`` not negative), without
+        building the entries: what a list page takes."""
+        count = min(end, len(self._records)) - start
         if count <= 0:
-            return found
+            return []
+        live, order = self._live, self._order
+        if live._tree is None:  # every place is live: places are indexes
+            return order[start : start + count]
         place = live.select(start)
-        flags, end = live._flags, len(order)  # flags cover every place order has
-        while len(found) < count and place < end:  # a window at a time, as many as missing
-            stop = min(end, place + count - len(found))
-            window = enumerate(order[place:stop], place)
-            found += [(sid, at, records[sid]) for at, sid in window if flags[at]]
+        sids: list[str] = []
+        flags, last = live._flags, len(order)  # flags cover every place order has
+        while len(sids) < count and place < last:  # as many places as SIDs are missing
+            stop = min(last, place + count - len(sids))
+            sids += compress(order[place:stop], flags[place:stop])
             place = stop
-        return found
+        return sids
+
+    def _run(self, start: int, count: int) -> list[tuple[str, int, Record]]:
+        """``count`` entries from the one at ``start``."""
+        sids = self.sids(start, start + count)
+        places = map(self._positions.__getitem__, sids)
+        return list(zip(sids, places, map(self._records.__getitem__, sids), strict=True))
 
 
 US1 = "us1"

@@ -64,9 +64,9 @@ def _page(request: ListRequest, listing: Listing) -> Page:
         else:
             end = listing.index_of(anchor)
             start = max(0, end - size)
-    chosen = items[start:end]
-    next_token = "PA" + chosen[-1][0] if chosen and end < len(items) else None
-    previous_token = "PB" + chosen[0][0] if chosen and page > 0 else None
+    keys, rendered = listing.page_items(start, end)
+    next_token = "PA" + keys[-1] if keys and end < len(items) else None
+    previous_token = "PB" + keys[0] if keys and page > 0 else None
     base, path = request.base_url, request.path
     # Everything meta is made of: a client asking for the same page again gets the very
     # same meta (which the request path then encodes and checks once).
@@ -98,7 +98,6 @@ def _page(request: ListRequest, listing: Listing) -> Page:
             if len(_METAS) >= _MEMO_SIZE:
                 _METAS.clear()
             _METAS[rest_key] = meta
-    rendered = listing.rendered(chosen)
     return Page(listing.key, rendered, {"meta": meta}, rest_key)
 
 
