@@ -267,7 +267,11 @@ def test_stopping_closes_kept_connections_and_leaves_no_thread_behind() -> None:
         with sock, stream:
             assert stream.read() == b""
     with stalled:
-        assert closed(stalled) == b""
+        try:
+            rest = closed(stalled)
+        except ConnectionResetError:  # stopped before its thread read the half request:
+            rest = b""  # closing a socket with unread bytes resets it, which ends it too
+        assert rest == b""
     assert [t.name for t in threading.enumerate() if t.name.startswith(ours)] == []
 
 
