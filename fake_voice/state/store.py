@@ -28,8 +28,9 @@ class Collection:
 
     ``positions`` keeps the place of every SID ever stored here, deleted ones included, so a
     page token naming a since-deleted record still positions the next page. Which places
-    still hold a record is kept in a Fenwick tree, so a page anywhere in a collection of any
-    size costs O(log n) plus its own records, never a copy of the collection.
+    still hold a record is kept in a Fenwick tree once one has been removed (until then
+    every place does), so a page anywhere in a collection of any size costs O(log n) plus
+    its own records, never a copy of the collection.
     """
 
     def __init__(self) -> None:
