@@ -214,12 +214,12 @@ class RequestPath:
         fault: Fault | None,
     ) -> None:
         name = operation.name if operation else None
-        if response is None:
-            self.log.append(answered(request, None, {}, b"", name, account, region, fault))
-        else:
-            headers, body = response.headers, response.body
-            entry = answered(request, response.status, headers, body, name, account, region, fault)
-            self.log.append(entry)
+        status: int | None = None
+        headers: Mapping[str, str] = {}
+        body = b""
+        if response is not None:
+            status, headers, body = response.status, response.headers, response.body
+        self.log.append(answered(request, status, headers, body, name, account, region, fault))
 
 
 def respond(operation: Operation, body: Any, self_check: bool) -> Response:

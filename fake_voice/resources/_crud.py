@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from operator import is_, itemgetter
+from operator import is_
 from typing import Any, cast
 
 from fake_voice.core.dialect import Listing
@@ -211,13 +211,12 @@ class _Listed(Listing):
             found is not None
             and found[0] is kind
             and found[1] == sids
-            and all(map(is_, found[3], found[2](records)))
+            and all(map(is_, found[2], map(records.__getitem__, sids)))
         ):
-            return sids, list(found[4])
+            return sids, list(found[3])
         chosen = list(map(records.__getitem__, sids))
         encoded = kind.encoded_all(ctx, chosen)
-        getter = itemgetter(*sids) if len(sids) > 1 else _one(sids[0])
-        entry = (kind, list(sids), getter, tuple(chosen), tuple(encoded))
+        entry = (kind, list(sids), tuple(chosen), tuple(encoded))
         global _PAGES_HELD
         with _PAGES_LOCK:  # fakes in other threads hold other store locks
             if _PAGES_HELD + len(encoded) > _PAGES_BOUND:
@@ -229,20 +228,13 @@ class _Listed(Listing):
         return sids, cast("list[JSON]", encoded)
 
 
-def _one(sid: str) -> Callable[[dict[str, Record]], tuple[Record]]:
-    """``itemgetter`` of one key, as itemgetter of several answers: a tuple."""
-    get = itemgetter(sid)
-    return lambda records: (get(records),)
-
-
-_Getter = Callable[[dict[str, Record]], tuple[Record, ...]]
 _PAGES: dict[
     tuple[str, str, bool, str, int],
-    tuple[Kind, list[str], _Getter, tuple[Record, ...], tuple[Encoded, ...]],
+    tuple[Kind, list[str], tuple[Record, ...], tuple[Encoded, ...]],
 ] = {}
 """The encoded records of recent pages by kind, host, self-check, first SID and length,
-with the kind, the SIDs, a getter of their records and the very records they were encoded
-from; at most ``_PAGES_BOUND`` records in all."""
+with the kind, the SIDs and the very records they were encoded from; at most
+``_PAGES_BOUND`` records in all."""
 _PAGES_BOUND = 4096
 _PAGES_HELD = 0
 _PAGES_LOCK = threading.Lock()

@@ -71,8 +71,17 @@ def _page(request: ListRequest, listing: Listing) -> Page:
     # Everything meta is made of: a client asking for the same page again gets the very
     # same meta (which the request path then encodes and checks once).
     filters = tuple(listing.filters)
-    rest_key: Hashable = (listing.key, base, path, filters, size, page, token, next_token)
-    rest_key = (rest_key, previous_token)
+    rest_key: Hashable = (
+        listing.key,
+        base,
+        path,
+        filters,
+        size,
+        page,
+        token,
+        next_token,
+        previous_token,
+    )
     try:
         meta = _METAS.get(rest_key)
     except TypeError:  # a filter value that is no key: nothing remembered
