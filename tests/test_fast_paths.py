@@ -30,6 +30,7 @@ from fake_voice.core.wire import (
     _split_url,
     encode_json,
     encode_pairs,
+    encode_plain_form,
     parse_pairs,
 )
 from fake_voice.intercept.direct import _Headers, to_request
@@ -88,6 +89,28 @@ VALUES = st.one_of(TEXT, st.integers(), st.booleans(), st.floats(allow_nan=False
 @given(st.lists(st.tuples(TEXT, VALUES), max_size=5))
 def test_pairs_encode_as_urlencode_encodes_them(pairs: list[tuple[str, Any]]) -> None:
     assert encode_pairs(pairs) == urlencode(pairs, doseq=True)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.dictionaries(TEXT, st.one_of(VALUES, st.none()), max_size=5))
+def test_a_plain_form_is_what_urlencode_writes_and_parsing_reads_back(
+    values: dict[str, Any],
+) -> None:
+    sent = [(key, value) for key, value in values.items() if value is not None]
+    made = encode_plain_form(values)
+    assert made is not None
+    text, parsed = made
+    assert text == urlencode(sent)
+    assert parsed == parse_pairs(text)
+    assert parsed.multi_items() == parse_pairs(text).multi_items()
+    assert [parsed.getlist(key) for key in parsed] == [[str(v)] for _, v in sent]
+
+
+@pytest.mark.parametrize(
+    "values", [{"Tags": ["x", "y"]}, {"Raw": b"bytes"}, {"Odd": ("t",)}, {1: "a"}, {"a": object()}]
+)
+def test_a_form_that_is_not_plain_is_left_to_the_long_way(values: dict[Any, Any]) -> None:
+    assert encode_plain_form(values) is None
 
 
 @settings(max_examples=2000, deadline=None)
@@ -175,7 +198,8 @@ def test_header_names_are_found_in_any_case_and_the_last_of_equal_ones_wins() ->
     assert request.header("CONTENT-TYPE") == "application/json"
     assert request.header("x-one") == "1"
     assert request.header("Authorization") is None
-    assert request.sent_header_fields() == (tuple(headers), tuple(headers.values()))
+    assert request.header_names == tuple(headers)
+    assert request.header_values == tuple(headers.values())
     again = Request("GET", "https://voice.twilio.com/v1/Settings", dict(headers))
     assert again.header("Content-Type") == "application/json"  # names remembered
 

@@ -21,7 +21,7 @@ from twilio.rest import Client
 import fake_voice
 from fake_voice import FakeVoice, SchemaViolation
 from fake_voice.core import schemas
-from fake_voice.core.exchanges import ExchangeLog, answered
+from fake_voice.core.exchanges import ExchangeLog
 from fake_voice.core.wire import Encoded, Request, basic_auth
 from fake_voice.server.control import exchange_json
 from tests.conftest import ACCOUNT_SID, BASE
@@ -150,10 +150,9 @@ def test_forgetting_one_account_keeps_the_others_unread_exchanges() -> None:
 def test_an_answered_entry_copies_the_response_headers() -> None:
     headers = {"Content-Type": "application/json"}
     request = Request("GET", POLICIES, {"Accept": "application/json"})
-    entry = answered(request, 200, headers, b"{}", "ListConnectionPolicy", ACCOUNT_SID, "us1", None)
-    headers["Content-Type"] = "text/plain"
     log = ExchangeLog()
-    log.append(entry)
+    log.record(request, 200, headers, b"{}", "ListConnectionPolicy", ACCOUNT_SID, "us1", None)
+    headers["Content-Type"] = "text/plain"
     (exchange,) = log.snapshot()
     assert exchange.response_headers == {"Content-Type": "application/json"}
     assert exchange.headers == {"Accept": "application/json"}

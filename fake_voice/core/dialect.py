@@ -183,7 +183,11 @@ class Dialect(Protocol):
         ...
 
     def parse(self, given: MultiDict | JSON, schema: RequestSchema, method: str) -> dict[str, Any]:
-        """The parameters coerced and validated by ``schema`` (Twilio's 400 on any fault)."""
+        """The parameters coerced and validated by ``schema`` (Twilio's 400 on any fault).
+
+        A request that sent nothing (``given`` is ``NO_PARAMS``) to a schema that
+        ``takes_nothing`` parses to ``{}`` in every version: the request path relies on it,
+        and makes no call for the fetches and deletes that send nothing."""
         ...
 
     def violations(

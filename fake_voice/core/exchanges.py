@@ -142,34 +142,6 @@ for a record (an ``Encoded``, which the collector tracks as any instance of a su
 kept as it is, shared with the record's cache rather than copied for every fetch."""
 
 
-def answered(
-    request: Request,
-    status: int | None,
-    response_headers: Mapping[str, str],
-    response_body: bytes,
-    operation: str | None,
-    account_sid: str | None,
-    region: str | None,
-    fault: Fault | None,
-) -> Answered:
-    names, values = request.sent_header_fields()
-    return (
-        request.method,
-        request.url,
-        names,
-        values,
-        request.body,
-        status,
-        tuple(response_headers),
-        tuple(response_headers.values()),
-        response_body,
-        operation,
-        account_sid,
-        region,
-        fault,
-    )
-
-
 def exchange_of(entry: Answered) -> Exchange:
     """The :class:`Exchange` an answer makes, exactly as it was recorded eagerly."""
     method, url, names, values, body, status = entry[:6]
@@ -217,13 +189,39 @@ class ExchangeLog:
         self._lock = threading.Lock()
         self.dropped = 0
 
-    def append(self, exchange: Exchange | Answered) -> None:
+    def record(
+        self,
+        request: Request,
+        status: int | None,
+        response_headers: Mapping[str, str],
+        response_body: bytes,
+        operation: str | None,
+        account_sid: str | None,
+        region: str | None,
+        fault: Fault | None,
+    ) -> None:
+        """Keep what ``request`` was answered with (status None: a transport fault), as
+        :data:`Answered`, until a snapshot reads it."""
+        entry: Answered = (
+            request.method,
+            request.url,
+            request.header_names,
+            request.header_values,
+            request.body,
+            status,
+            tuple(response_headers),
+            tuple(response_headers.values()),
+            response_body,
+            operation,
+            account_sid,
+            region,
+            fault,
+        )
         with self._lock:
             if len(self._exchanges) == self._exchanges.maxlen:
                 self.dropped += 1
-            self._exchanges.append(exchange)
-            if type(exchange) is tuple:
-                self._unbuilt = True
+            self._exchanges.append(entry)
+            self._unbuilt = True
 
     def clear(self, account_sid: str | None = None) -> None:
         """Forget every exchange, or only those of ``account_sid``."""

@@ -230,22 +230,20 @@ class Faults:
     """The faults of one fake, in the order they were added; thread-safe."""
 
     def __init__(self) -> None:
-        self._faults: list[Fault] = []
+        self.listed: list[Fault] = []
+        """Every fault set, oldest first. Read without the lock only to ask whether there
+        is any (the request path asks on every request, and most fakes have none)."""
         self._lock = threading.Lock()
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:
-            self._faults.append(fault)
+            self.listed.append(fault)
         return fault
-
-    def __bool__(self) -> bool:
-        """Whether any fault is set: most fakes have none, and need not take the lock."""
-        return bool(self._faults)
 
     def take(self, method: str, path: str, operation: str | None) -> Fault | None:
         """The first unexhausted fault matching the request, counted as fired; or None."""
         with self._lock:
-            for fault in self._faults:
+            for fault in self.listed:
                 if not fault.exhausted and fault.when.matches(method, path, operation):
                     fault.fired += 1
                     return fault
@@ -253,15 +251,15 @@ class Faults:
 
     def all(self) -> list[Fault]:
         with self._lock:
-            return list(self._faults)
+            return list(self.listed)
 
     def clear(self) -> None:
         with self._lock:
-            self._faults.clear()
+            self.listed.clear()
 
     def unmet(self) -> list[Fault]:
         with self._lock:
-            return [fault for fault in self._faults if fault.unmet]
+            return [fault for fault in self.listed if fault.unmet]
 
 
 def unmet_message(unmet: list[Fault]) -> str:

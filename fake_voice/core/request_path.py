@@ -15,7 +15,7 @@ from typing import Any
 from fake_voice.core import dialects
 from fake_voice.core.dialect import Dialect, Page
 from fake_voice.core.errors import TwilioError, bad_request, unauthorized
-from fake_voice.core.exchanges import ExchangeLog, answered
+from fake_voice.core.exchanges import ExchangeLog
 from fake_voice.core.faults import Fault, Faults, TransportFault
 from fake_voice.core.hosts import region_of
 from fake_voice.core.operations import Context, Operation, Reply, Router
@@ -80,32 +80,42 @@ class RequestPath:
         fault: Fault | None = None
         method = request.method.upper()
         path = request.path
+        from_client = as_account is None
+        # One function for the whole path, its common case written out: every request takes
+        # it, and each call saved counts (the calls left do what the common case cannot).
         try:
             operation, path_params = self.router.match(method, path)
             dialect = operation.dialect
             acted_in = region_of(request.host) or region
-            account = as_account or self._authenticate(request, acted_in)
+            if as_account is not None:
+                account = as_account
+            else:
+                authorization = request.header("Authorization")
+                account = (authorization and self._signed_in.get(authorization)) or (
+                    self._authenticate(request, acted_in)
+                )
             given = dialect.read(request, method)
             # Injected faults (never on direct calls) answer before validation; see faults.
-            if as_account is None and self.faults:
+            if from_client and self.faults.listed:
                 fault = self.faults.take(method, path, operation.name)
                 if fault is not None:
                     raise fault.exception(method, redact_url(request.url))
-            self._check_unknown(request, dialect, method, operation, given, as_account is None)
-            params = dialect.parse(given, operation.request, method)
+            schema = operation.request
+            if given is NO_PARAMS and not request.body:  # nothing sent: nothing unknown
+                takes_nothing = schema.takes_nothing  # see Dialect.parse
+                params = {} if takes_nothing else dialect.parse(given, schema, method)
+            else:
+                self._check_unknown(request, dialect, method, operation, given, from_client)
+                params = dialect.parse(given, schema, method)
             if operation.check is not None:
                 operation.check(params, path_params)
             body = self.operate(
-                operation,
-                path_params,
-                params,
-                account,
-                acted_in,
-                request.base_url,
-                path,
-                request,
+                operation, path_params, params, account, acted_in, request.base_url, path, request
             )
-            response = respond(operation, body, self.options.self_check)
+            if type(body) is Encoded:  # the usual answer: a record
+                response = Response(operation.status, {"Content-Type": JSON_CONTENT_TYPE}, body)
+            else:
+                response = respond(operation, body, self.options.self_check)
         except TwilioError as error:
             # The version's error shape: the operation's, else the one its path names.
             dialect = operation.dialect if operation is not None else dialects.for_path(path)
@@ -117,7 +127,8 @@ class RequestPath:
                 else:
                     check_response(dialect.error_schema, response.data, where)
         except TransportFault:
-            self._record(request, None, operation, account, acted_in, fault)
+            name = operation.name if operation is not None else None
+            self.log.record(request, None, {}, b"", name, account, acted_in, fault)
             raise
         with self.store.lock:  # SIDs are drawn under the store lock, request IDs too
             request_id = self.store.sids.new_unrecorded("RQ")
@@ -126,8 +137,12 @@ class RequestPath:
             headers["Twilio-Request-Id"] = request_id
         else:
             response = response.with_header("Twilio-Request-Id", request_id)
-        if as_account is None:
-            self._record(request, response, operation, account, acted_in, fault)
+            headers = response.headers
+        if from_client:
+            name = operation.name if operation is not None else None
+            self.log.record(
+                request, response.status, headers, response.body, name, account, acted_in, fault
+            )
         return response
 
     def operate(
@@ -146,10 +161,11 @@ class RequestPath:
         ``TwilioError`` it raises, for ``request``."""
         store = self.store
         with store.lock:
+            found = store.accounts.get((region, account))  # store.account(), its usual case
             context = Context(
                 store,
                 self.options,
-                store.account(account, region),
+                found if found is not None else store.account(account, region),
                 operation,
                 path_params,
                 params,
@@ -172,7 +188,7 @@ class RequestPath:
         code) always refuse them. Checked before the other parameter rules: a typo of a
         required name is better named as the typo than as the missing parameter."""
         mode = self.options.unknown_parameters if from_client else "reject"
-        if mode == "ignore" or (given is NO_PARAMS and not request.body):  # nothing was sent
+        if mode == "ignore":
             return
         found = unknown_messages(request, dialect, method, operation.name, operation.request, given)
         if found and mode == "reject":
@@ -203,23 +219,6 @@ class RequestPath:
         if not self.options.secret_is_right(username, credentials.password, region):
             raise unauthorized()
         return account
-
-    def _record(
-        self,
-        request: Request,
-        response: Response | None,
-        operation: Operation | None,
-        account: str | None,
-        region: str | None,
-        fault: Fault | None,
-    ) -> None:
-        name = operation.name if operation else None
-        status: int | None = None
-        headers: Mapping[str, str] = {}
-        body = b""
-        if response is not None:
-            status, headers, body = response.status, response.headers, response.body
-        self.log.append(answered(request, status, headers, body, name, account, region, fault))
 
 
 def respond(operation: Operation, body: Any, self_check: bool) -> Response:

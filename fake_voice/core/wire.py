@@ -52,6 +52,14 @@ class MultiDict(Mapping[str, str]):
         made._index = {key: [value] for key, value in pairs}
         return made
 
+    @classmethod
+    def _of(cls, items: tuple[tuple[str, str], ...], index: dict[str, list[str]]) -> MultiDict:
+        """A MultiDict of ``items`` whose ``index`` the maker built (encode_plain_form)."""
+        made = cls.__new__(cls)
+        made._items = items
+        made._index = index
+        return made
+
     def __getitem__(self, key: str) -> str:
         return self._index[key][0]
 
@@ -155,36 +163,56 @@ class Request:
     scheme: str = field(init=False)
     host: str = field(init=False)
     path: str = field(init=False)
+    base_url: str = field(init=False, repr=False, compare=False)
+    """Scheme and host the client used; every URL the fake writes starts with it."""
+    header_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """The names of the headers as they were when the request was made, in order."""
+    header_values: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """Their values, in the same order."""
     _query: str = field(init=False, repr=False, compare=False)
-    # The headers as they were when the request was made (names and values, in order) and
-    # where each lower-cased name stands (the last of names equal but for case).
-    _names: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    _values: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    # Where each lower-cased header name stands (the last of names equal but for case).
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
     # Parsed on first use (plain attributes: functools.cached_property takes a lock on
     # every read in Python 3.11, which costs more than the parsing of a short form).
     _parsed_query: MultiDict | None = field(init=False, default=None, repr=False, compare=False)
     _parsed_form: MultiDict | None = field(init=False, default=None, repr=False, compare=False)
 
-    def __init__(self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""):
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes = b"",
+        *,
+        query: MultiDict | None = None,
+        form: MultiDict | None = None,
+    ):
+        """``query`` and ``form``, if given, are what parsing the query string and the
+        form body would give back (the maker encoded them), so neither is parsed; a maker
+        gives ``form`` only for a body it made as form data (see :meth:`knowing`)."""
         # The generated __init__ and a __post_init__ would make eleven object.__setattr__
         # calls; stores into the instance's dict set the same fields in a fraction of that
         # (every request builds one of these). _parsed_query and _parsed_form keep their
-        # class defaults (None) until first read.
-        scheme, netloc, path, query = _split_url(url)
+        # class defaults (None, parsed on first read) unless given.
+        scheme, netloc, path, query_string = _split_url(url)
         fields = self.__dict__
         fields["method"] = method
         fields["url"] = url
         fields["headers"] = headers
         fields["body"] = body
-        fields["scheme"] = scheme or "https"
+        fields["scheme"] = scheme = scheme or "https"
         # Never the user:password@ a URL may carry (requests sends it as Authorization).
-        fields["host"] = netloc.rpartition("@")[2].lower()
+        fields["host"] = host = netloc.rpartition("@")[2].lower()
         fields["path"] = path or "/"
-        fields["_query"] = query
-        fields["_names"] = names = tuple(headers)
-        fields["_values"] = tuple(headers.values())
-        fields["_index"] = _header_index(names)
+        fields["base_url"] = f"{scheme}://{host}"
+        fields["header_names"] = names = tuple(headers)
+        fields["header_values"] = tuple(headers.values())
+        fields["_query"] = query_string
+        fields["_index"] = _INDEXES.get(names) or _header_index(names)
+        if query is not None:
+            fields["_parsed_query"] = query
+        if form is not None:
+            fields["_parsed_form"] = form
 
     @property
     def query(self) -> MultiDict:
@@ -196,18 +224,9 @@ class Request:
             object.__setattr__(self, "_parsed_query", parsed)
         return parsed
 
-    @property
-    def base_url(self) -> str:
-        """Scheme and host the client used; every URL the fake writes starts with it."""
-        return f"{self.scheme}://{self.host}"
-
     def header(self, name: str) -> str | None:
         where = self._index.get(_LOWER.get(name) or name.lower())
-        return None if where is None else self._values[where]
-
-    def sent_header_fields(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The names and the values of the headers as they were when the request was made."""
-        return self._names, self._values
+        return None if where is None else self.header_values[where]
 
     def knowing(self, query: MultiDict | None = None, form: MultiDict | None = None) -> Request:
         """This request, told what its maker encoded into its query string and its body
@@ -327,6 +346,36 @@ def encode_pairs(pairs: Iterable[tuple[Any, Any]]) -> str:
             if encoded:  # an empty sequence as a value encodes to nothing
                 out.append(encoded)
     return "&".join(out)
+
+
+def encode_plain_form(values: Mapping[Any, Any]) -> tuple[str, MultiDict] | None:
+    """``urlencode(values)`` and what parsing it back gives, in one pass, for a dict of
+    string keys whose values are strings, numbers, booleans or None (left out, as
+    ``requests`` leaves it out): what the official client sends. None for any other dict
+    (a list value repeats its key; bytes are sent as they are), which ``encode_pairs`` and
+    parsing handle."""
+    plain = _PLAIN_TEXT  # quote_plus leaves these as they are (_unreserved)
+    out: list[str] = []
+    items: list[tuple[str, str]] = []
+    index: dict[str, list[str]] = {}
+    for key, value in values.items():
+        if type(value) is str:
+            text = value
+        elif value is None:
+            continue
+        elif type(value) is int or type(value) is float or type(value) is bool:
+            text = str(value)  # what urlencode writes, and so what parsing gives back
+        else:
+            return None
+        if type(key) is not str:
+            return None
+        items.append((key, text))
+        index[key] = [text]  # a dict's keys are distinct
+        quoted_key = key if key in plain else _quote_plus(key)
+        out.append(f"{quoted_key}={text if text in plain else _quote_plus(text)}")
+    if not items:
+        return "", NO_PARAMS
+    return "&".join(out), MultiDict._of(tuple(items), index)
 
 
 _QUOTED = {

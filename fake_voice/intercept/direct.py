@@ -32,6 +32,7 @@ from fake_voice.core.wire import (
     Response,
     basic_auth,
     encode_pairs,
+    encode_plain_form,
 )
 from fake_voice.intercept.requests_adapter import as_requests_error
 
@@ -51,26 +52,14 @@ def _pairs(values: Mapping[str, object] | None) -> list[tuple[str, object]]:
     return pairs
 
 
-def _encoded(values: Mapping[str, object] | None) -> tuple[str, MultiDict | None]:
-    """``values`` form-encoded as ``requests`` encodes them, and what parsing that back
-    gives, when that is certain without parsing (string keys, and strings, numbers and
-    booleans as values: what twilio's calls send); else None, and the fake parses it."""
-    if not values:
-        return "", NO_PARAMS
-    parsed: list[tuple[str, str]] = []
-    for key, value in values.items():
-        if type(value) is str:
-            text = value
-        elif type(value) is int or type(value) is float or type(value) is bool:
-            text = str(value)  # what urlencode writes, and so what parsing gives back
-        elif value is None:
-            continue
-        else:  # a list (a repeated key), bytes, anything else: as requests does it
-            return encode_pairs(_pairs(values)), None
-        if type(key) is not str:
-            return encode_pairs(_pairs(values)), None
-        parsed.append((key, text))
-    return encode_pairs(parsed), MultiDict.of_distinct(parsed)  # a dict's keys
+def _encoded(values: Mapping[str, object]) -> tuple[str, MultiDict | None]:
+    """``values`` (not empty) form-encoded as ``requests`` encodes them, and what parsing
+    that back gives, when that is certain without parsing (what twilio's calls send: see
+    ``encode_plain_form``); else None, and the fake parses it."""
+    plain = encode_plain_form(values)
+    if plain is None:  # a list (a repeated key), bytes, anything else: as requests does it
+        return encode_pairs(_pairs(values)), None
+    return plain
 
 
 def to_request(
@@ -83,7 +72,7 @@ def to_request(
 ) -> Request:
     """The request ``TwilioHttpClient`` would send for these arguments, as the fake reads it."""
     all_headers = dict(headers) if headers else {}
-    query, query_form = _encoded(params)
+    query, query_form = _encoded(params) if params else ("", NO_PARAMS)
     had_query = "?" in url
     if query:
         url += ("&" if had_query else "?") + query
@@ -92,15 +81,18 @@ def to_request(
         body = json.dumps(data).encode("utf-8")
         form = None
     else:
-        text, form = _encoded(data)
+        text, form = _encoded(data) if data else ("", NO_PARAMS)
         body = text.encode("utf-8")
         if body and content_type is None:
-            all_headers["Content-Type"] = FORM_CONTENT_TYPE
+            all_headers["Content-Type"] = content_type = FORM_CONTENT_TYPE
     if auth is not None:
         all_headers["Authorization"] = basic_auth(*auth)
-    request = Request(method.upper(), url, all_headers, body)
     # What was just encoded need not be parsed back.
-    return request.knowing(query=None if had_query or "#" in url else query_form, form=form)
+    query_form = None if had_query or "#" in url else query_form
+    if content_type is None or content_type == FORM_CONTENT_TYPE:  # twilio's own header
+        return Request(method.upper(), url, all_headers, body, query=query_form, form=form)
+    # Another content type: whether its body carries form parameters is the request's to say.
+    return Request(method.upper(), url, all_headers, body, query=query_form).knowing(form=form)
 
 
 # Generic in types-requests only: older requests releases cannot be subscripted at run time.
@@ -125,11 +117,6 @@ class _Headers(_HeaderDict):
             store[key.lower()] = (key, value)
 
 
-def _twilio_response(response: Response) -> TwilioResponse:
-    headers = _Headers(response.headers)
-    return TwilioResponse(response.status, response.body.decode("utf-8"), headers)
-
-
 class _Direct:
     """The part both direct clients share: one call into the fake per request."""
 
@@ -138,22 +125,24 @@ class _Direct:
     def _exchange(
         self,
         method: str,
-        url: str,
-        params: Mapping[str, object] | None,
-        data: Mapping[str, object] | None,
-        headers: Mapping[str, str] | None,
-        auth: tuple[str, str] | None,
-        timeout: float | None,
+        uri: str,
+        params: Mapping[str, object] | None = None,
+        data: Mapping[str, object] | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        timeout: float | None = None,
+        allow_redirects: bool = False,
     ) -> TwilioResponse:
+        """``HttpClient.request``: the fake's answer as twilio's own ``Response``."""
         if timeout is not None and timeout <= 0:
             raise ValueError(timeout)
         try:
-            answer = self.answer(to_request(method, url, params, data, headers, auth))
+            answer = self.answer(to_request(method, uri, params, data, headers, auth))
         except HostRefused as refused:
             raise RequestsConnectionError(str(refused)) from None
         except TransportFault as fault:  # what TwilioHttpClient lets through from requests
             raise as_requests_error(fault) from None
-        return _twilio_response(answer)
+        return TwilioResponse(answer.status, answer.body.decode("utf-8"), _Headers(answer.headers))
 
 
 # twilio ships no type information (mypy sees its classes as Any), hence the ignores.
@@ -164,18 +153,7 @@ class DirectHttpClient(_Direct, HttpClient):  # type: ignore[misc]
         super().__init__(logger=_logger, is_async=False, timeout=timeout)
         self.answer = answer
 
-    def request(
-        self,
-        method: str,
-        uri: str,
-        params: dict[str, object] | None = None,
-        data: dict[str, object] | None = None,
-        headers: dict[str, str] | None = None,
-        auth: tuple[str, str] | None = None,
-        timeout: float | None = None,
-        allow_redirects: bool = False,
-    ) -> TwilioResponse:
-        return self._exchange(method, uri, params, data, headers, auth, timeout)
+    request = _Direct._exchange  # twilio's signature; no call in between, on every request
 
 
 class AsyncDirectHttpClient(_Direct, AsyncHttpClient):  # type: ignore[misc]

@@ -156,12 +156,16 @@ def error_response(error: TwilioError) -> Response:
     return response
 
 
+_WHERE = {"GET": "query string", "DELETE": "query string"}
+"""Where parameters travel, by method (all others: "post body")."""
+
+
 class V1:
     version = "v1"
     error_schema = "error.json"
 
     def where(self, method: str) -> str:
-        return "query string" if method in ("GET", "DELETE") else "post body"
+        return _WHERE.get(method, "post body")
 
     def body_type(self, method: str) -> str | None:
         return None if method in ("GET", "DELETE") else FORM_CONTENT_TYPE
@@ -172,7 +176,7 @@ class V1:
         return query if method in ("GET", "DELETE") else form
 
     def parse(self, given: MultiDict, schema: RequestSchema, method: str) -> dict[str, Any]:
-        return schema.parse(given, self.where(method))
+        return schema.parse(given, _WHERE.get(method, "post body"))
 
     def violations(
         self, given: MultiDict, schema: RequestSchema, method: str
