@@ -148,15 +148,6 @@ def test_json_with_a_cycle_is_refused_as_the_standard_encoder_refuses_it() -> No
     assert encode_json({"after": "errors"}) == b'{"after":"errors"}'
 
 
-def test_a_multidict_of_distinct_keys_is_the_plain_one() -> None:
-    pairs = [("FriendlyName", "a"), ("Priority", "1")]
-    made = MultiDict.of_distinct(pairs)
-    assert made == MultiDict(pairs)
-    assert made.multi_items() == MultiDict(pairs).multi_items()
-    assert made.getlist("Priority") == ["1"]
-    assert list(made) == ["FriendlyName", "Priority"]
-
-
 @pytest.mark.parametrize(
     ("params", "data"),
     [

@@ -10,7 +10,7 @@ import base64
 import json
 import json.encoder as json_encoder
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from http import HTTPStatus
@@ -35,47 +35,38 @@ class MultiDict(Mapping[str, str]):
     ``d[key]`` gives the first value (as werkzeug's MultiDict does); ``d.getlist(key)`` all.
     """
 
-    __slots__ = ("_index", "_items")
+    __slots__ = ("_items", "lists")
+
+    lists: dict[str, list[str]]
+    """Every value of each key, in order: for reading only (what :meth:`getlist` copies;
+    the request path reads it on every request)."""
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         self._items: tuple[tuple[str, str], ...] = tuple(items)
         index: dict[str, list[str]] = {}
         for key, value in self._items:
             index.setdefault(key, []).append(value)
-        self._index = index
+        self.lists = index
 
     @classmethod
-    def of_distinct(cls, pairs: list[tuple[str, str]]) -> MultiDict:
-        """``MultiDict(pairs)`` for pairs whose keys are all different (those of a dict)."""
-        made = cls.__new__(cls)
-        made._items = tuple(pairs)
-        made._index = {key: [value] for key, value in pairs}
-        return made
-
-    @classmethod
-    def _of(cls, items: tuple[tuple[str, str], ...], index: dict[str, list[str]]) -> MultiDict:
-        """A MultiDict of ``items`` whose ``index`` the maker built (encode_plain_form)."""
+    def _of(cls, items: tuple[tuple[str, str], ...], lists: dict[str, list[str]]) -> MultiDict:
+        """A MultiDict of ``items`` whose ``lists`` the maker built (encode_plain_form)."""
         made = cls.__new__(cls)
         made._items = items
-        made._index = index
+        made.lists = lists
         return made
 
     def __getitem__(self, key: str) -> str:
-        return self._index[key][0]
+        return self.lists[key][0]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
+        return iter(self.lists)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self.lists)
 
     def getlist(self, key: str) -> list[str]:
-        return list(self._index.get(key, ()))
-
-    def values_of(self, key: str) -> Sequence[str]:
-        """Every value of ``key`` (none: empty), as :meth:`getlist` without the copy: for
-        reading only."""
-        return self._index.get(key, ())
+        return list(self.lists.get(key, ()))
 
     def multi_items(self) -> tuple[tuple[str, str], ...]:
         """Every (key, value) pair in the order received, repeats included."""

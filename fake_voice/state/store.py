@@ -42,9 +42,14 @@ class Collection:
 
     def add(self, record: Record) -> None:
         sid = record["sid"]
+        place = len(self._order)
         self.records[sid] = record
-        self.positions[sid] = len(self._order)
-        self._live.add(len(self._order))
+        self.positions[sid] = place
+        live = self._live
+        if live._tree is None:  # _Live.add's usual case: nothing was ever removed
+            live._flags.append(1)
+        else:
+            live.add(place)
         self._order.append(sid)
 
     def extend(self, records: list[Record]) -> None:
