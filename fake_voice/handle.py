@@ -29,7 +29,7 @@ from fake_voice.core.faults import (
     unmet_message,
 )
 from fake_voice.core.filters import Filter, expect
-from fake_voice.core.hosts import HostRefused, region_of, voice_base
+from fake_voice.core.hosts import voice_base
 from fake_voice.core.options import Options, check_account_sid
 from fake_voice.core.request_path import RequestPath, respond
 from fake_voice.core.schemas import SchemaViolation, validator
@@ -62,6 +62,12 @@ class FakeVoice:
 
     def __init__(self, options: Options) -> None:
         self._core = RequestPath(options, resources.router())
+        # What a client in this process sent to a Twilio host (interception and the direct
+        # clients) is answered by the core at once; a Twilio host other than Voice is
+        # refused (HostRefused), never answered.
+        self._answer_client: Callable[[Request], Response] = functools.partial(
+            self._core.answer, voice_hosts_only=True
+        )
 
     # -- lifecycle (one registry for every fake of the process: intercept.registry) -----
 
@@ -308,13 +314,6 @@ class FakeVoice:
         from fake_voice.intercept.direct import AsyncDirectHttpClient
 
         return AsyncDirectHttpClient(self._answer_client)
-
-    def _answer_client(self, request: Request) -> Response:
-        """Answer what a client in this process sent to a Twilio host: interception and
-        the direct clients. Twilio hosts other than Voice are refused, never answered."""
-        if region_of(request.host) is None:  # memoized per host: the core asks it again
-            raise HostRefused(request.method, request.url)
-        return self._core.answer(request)
 
     def answer(self, request: Request, *, region: str = US1) -> Response:
         """Answer one transport-neutral request, from any host (what the server calls); a

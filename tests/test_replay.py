@@ -289,14 +289,14 @@ def _record_with_world(scenario: Scenario, folder: Path) -> tuple[list[Path], di
     cannot create and so a replay needs as its state."""
     voice = fake_voice.mock()
     world: list[dict[str, Any]] = []
-    answer = voice._core.answer
+    answer = voice._answer_client  # what interception hands every request to
 
-    def first_sees_the_world(request: Any, **kwargs: Any) -> Any:
+    def first_sees_the_world(request: Any) -> Any:
         if not world:
             world.append(voice.export_state())
-        return answer(request, **kwargs)
+        return answer(request)
 
-    voice._core.answer = first_sees_the_world  # type: ignore[method-assign]
+    voice._answer_client = first_sees_the_world
     with voice:
         scenario.run(Client(ACCOUNT_SID, "token"), voice)
     paths = [folder / f"{scenario.id}.json", folder / f"{scenario.id}.yaml"]

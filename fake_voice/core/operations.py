@@ -177,7 +177,9 @@ class Router:
             if places:
                 raise method_not_allowed(list(places))
             raise not_found(path)
-        found = {name: segments[index] for name, index in places}
+        found = {}
+        for name, index in places:  # a loop, not a comprehension: no call
+            found[name] = segments[index]
         if len(self._by_path) >= _PATHS:
             self._by_path.clear()
         self._by_path.setdefault(path, {})[method] = (operation, found)

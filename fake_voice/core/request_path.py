@@ -17,7 +17,7 @@ from fake_voice.core.dialect import Dialect, Page
 from fake_voice.core.errors import TwilioError, bad_request, unauthorized
 from fake_voice.core.exchanges import ExchangeLog
 from fake_voice.core.faults import Fault, Faults, TransportFault
-from fake_voice.core.hosts import region_of
+from fake_voice.core.hosts import HostRefused, region_of
 from fake_voice.core.operations import Context, Operation, Reply, Router
 from fake_voice.core.options import Options
 from fake_voice.core.redact import redact_url
@@ -66,18 +66,29 @@ class RequestPath:
             self.faults.clear()
 
     def answer(
-        self, request: Request, *, as_account: str | None = None, region: str = US1
+        self,
+        request: Request,
+        *,
+        as_account: str | None = None,
+        region: str = US1,
+        voice_hosts_only: bool = False,
     ) -> Response:
         """Answer ``request``; ``as_account`` skips authentication, faults and recording
         (direct calls on the handle).
 
         The request acts in the region its Voice host names (``voice.au1.twilio.com``); a
-        host that names none (the server's own address) acts in ``region``.
+        host that names none (the server's own address) acts in ``region``, or, with
+        ``voice_hosts_only`` (a client in this process, which sent it to a Twilio host), is
+        refused with ``HostRefused`` and neither answered nor recorded.
         """
         operation: Operation | None = None
         account: str | None = None
-        acted_in: str | None = None
         fault: Fault | None = None
+        acted_in = region_of(request.host)
+        if acted_in is None:
+            if voice_hosts_only:
+                raise HostRefused(request.method, request.url)
+            acted_in = region
         method = request.method.upper()
         path = request.path
         from_client = as_account is None
@@ -86,7 +97,6 @@ class RequestPath:
         try:
             operation, path_params = self.router.match(method, path)
             dialect = operation.dialect
-            acted_in = region_of(request.host) or region
             if as_account is not None:
                 account = as_account
             else:
@@ -115,6 +125,8 @@ class RequestPath:
             )
             if type(body) is Encoded:  # the usual answer: a record
                 response = Response(operation.status, {"Content-Type": JSON_CONTENT_TYPE}, body)
+            elif body is None:  # a delete's
+                response = Response(operation.status, {}, b"", None)
             else:
                 response = respond(operation, body, self.options.self_check)
         except TwilioError as error:

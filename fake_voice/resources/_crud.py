@@ -164,7 +164,8 @@ class Kind:
         return self.encoded(ctx, self.find(ctx)[1])
 
     def list(self, ctx: Context) -> JSON:
-        return ctx.page(_Listed(self, ctx, self.collection(ctx, self.parent_of(ctx))))
+        parent = self.parent_of(ctx) if self.parent_key else ""
+        return ctx.page(_Listed(self, ctx, ctx.account.collection(self.key, parent)))
 
     def update(self, ctx: Context) -> JSON:
         collection, old = self.find(ctx)
