@@ -9,10 +9,11 @@ the long way it replaces, on the cases it takes and on those it must pass on.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import quote_plus, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 import pytest
 from freezegun import freeze_time
@@ -22,6 +23,7 @@ from requests.structures import CaseInsensitiveDict
 
 import fake_voice
 from fake_voice.core.errors import TwilioError
+from fake_voice.core.schemas import _coerce
 from fake_voice.core.wire import (
     _ENCODER,
     MultiDict,
@@ -111,6 +113,32 @@ def test_a_plain_form_is_what_urlencode_writes_and_parsing_reads_back(
 )
 def test_a_form_that_is_not_plain_is_left_to_the_long_way(values: dict[Any, Any]) -> None:
     assert encode_plain_form(values) is None
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.text(), st.from_regex(r"[+-]?0*[0-9\u0660\u00b2]{0,22}", fullmatch=True)))
+def test_an_integer_parameter_is_read_as_its_pattern_reads_it(raw: str) -> None:
+    whole = re.fullmatch(r"([+-]?)0*([0-9]{1,18})", raw)
+    expected = int(whole[1] + whole[2]) if whole else raw
+    read = _coerce(raw, "integer")
+    assert (read, type(read)) == (expected, type(expected))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*"ab=&+ é", "%20", "%zz", "%C3", "%C3%A9", "=="]), max_size=12))
+def test_a_form_parses_as_parse_qsl_reads_it(parts: list[str]) -> None:
+    text = "".join(parts)
+    try:
+        expected = tuple(parse_qsl(text, keep_blank_values=True, errors="strict"))
+    except (UnicodeDecodeError, ValueError):
+        with pytest.raises(TwilioError):
+            parse_pairs(text)
+        return
+    parsed = parse_pairs(text)
+    assert parsed.multi_items() == expected
+    assert {key: parsed.getlist(key) for key in parsed} == {
+        key: [v for k, v in expected if k == key] for key, _ in expected
+    }
 
 
 @settings(max_examples=2000, deadline=None)

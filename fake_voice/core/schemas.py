@@ -242,6 +242,8 @@ def _coerce(raw: str, kind: str) -> Any:
     A string left in place then fails validation with a type error that names the parameter.
     """
     if kind == "integer":
+        if len(raw) <= 18 and raw.isdigit() and raw.isascii():  # what the pattern takes
+            return int(raw)  # leading zeros and all, as the pattern's groups give it
         whole = _INTEGER.match(raw)
         if whole:
             return int(whole[1] + whole[2])

@@ -50,7 +50,8 @@ class MultiDict(Mapping[str, str]):
 
     @classmethod
     def _of(cls, items: tuple[tuple[str, str], ...], lists: dict[str, list[str]]) -> MultiDict:
-        """A MultiDict of ``items`` whose ``lists`` the maker built (encode_plain_form)."""
+        """A MultiDict of ``items`` whose ``lists`` the maker built (encode_plain_form,
+        parse_pairs)."""
         made = cls.__new__(cls)
         made._items = items
         made.lists = lists
@@ -309,10 +310,18 @@ def parse_pairs(text: str) -> MultiDict:
     if not text:
         return NO_PARAMS
     if "%" not in text and "+" not in text:  # nothing to unquote: what parse_qsl would give
-        return MultiDict(
-            (key, value)
-            for key, _, value in (pair.partition("=") for pair in text.split("&") if pair)
-        )
+        items: list[tuple[str, str]] = []
+        lists: dict[str, list[str]] = {}
+        for pair in text.split("&"):  # MultiDict(pairs), in one loop: every form body
+            if pair:
+                key, _, value = pair.partition("=")
+                items.append((key, value))
+                values = lists.get(key)
+                if values is None:
+                    lists[key] = [value]
+                else:
+                    values.append(value)
+        return MultiDict._of(tuple(items), lists)
     try:
         return MultiDict(parse_qsl(text, keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError):

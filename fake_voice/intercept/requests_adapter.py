@@ -122,8 +122,12 @@ def _callback(answer: Answer) -> Callback:
     def on_twilio(prepared: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
         """The ``responses`` callback for every request to a ``*.twilio.com`` host."""
         headers = plain_headers(prepared.headers)
+        body = prepared.body  # a form's text, as requests encodes it, or bytes, or None
         request = Request(
-            str(prepared.method), str(prepared.url), headers, _body_bytes(prepared.body)
+            str(prepared.method),
+            str(prepared.url),
+            headers,
+            body.encode("utf-8") if type(body) is str else _body_bytes(body),
         )
         try:
             response = answer(request)
