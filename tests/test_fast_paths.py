@@ -80,7 +80,10 @@ def test_a_request_reads_its_url_as_before(url: str) -> None:
     request = Request("GET", url, {})
     assert (request.scheme, request.path) == (parts.scheme or "https", parts.path or "/")
     assert request.host == parts.netloc.rpartition("@")[2].lower()
+    assert request.base_url == f"{parts.scheme or 'https'}://{request.host}"
     assert request.query == parse_pairs(parts.query)
+    again = Request("GET", url, {})  # the host as remembered
+    assert (again.host, again.base_url) == (request.host, request.base_url)
 
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)))

@@ -151,7 +151,8 @@ def test_an_answered_entry_copies_the_response_headers() -> None:
     headers = {"Content-Type": "application/json"}
     request = Request("GET", POLICIES, {"Accept": "application/json"})
     log = ExchangeLog()
-    log.record(request, 200, headers, b"{}", "ListConnectionPolicy", ACCOUNT_SID, "us1", None)
+    with log.lock:
+        log.record(request, 200, headers, b"{}", "ListConnectionPolicy", ACCOUNT_SID, "us1", None)
     headers["Content-Type"] = "text/plain"
     (exchange,) = log.snapshot()
     assert exchange.response_headers == {"Content-Type": "application/json"}

@@ -177,16 +177,19 @@ def _or_empty(read: Any) -> MultiDict:
 
 class ExchangeLog:
     """The exchanges one fake recorded, the newest ``limit`` of them if a limit is set (the
-    oldest are dropped first, and counted); thread-safe.
+    oldest are dropped first, and counted); thread-safe under :attr:`lock`, which every
+    method takes but :meth:`record`, whose caller holds it.
 
     Entries are kept as :data:`Answered` until a snapshot reads them; each is built into
     its :class:`Exchange` once, so every snapshot shows the very same objects.
     """
 
-    def __init__(self, limit: int | None = None) -> None:
+    def __init__(self, limit: int | None = None, lock: threading.RLock | None = None) -> None:
         self._exchanges: deque[Exchange | Answered] = deque(maxlen=limit)
         self._unbuilt = False  # whether any entry may still be an Answered tuple
-        self._lock = threading.Lock()
+        self.lock = lock or threading.RLock()
+        """Held around every change and read; :meth:`record` expects its caller to hold it
+        (the request path records under the store lock it draws the request ID under)."""
         self.dropped = 0
 
     def record(
@@ -201,7 +204,7 @@ class ExchangeLog:
         fault: Fault | None,
     ) -> None:
         """Keep what ``request`` was answered with (status None: a transport fault), as
-        :data:`Answered`, until a snapshot reads it."""
+        :data:`Answered`, until a snapshot reads it; with :attr:`lock` held."""
         entry: Answered = (
             request.method,
             request.url,
@@ -217,15 +220,14 @@ class ExchangeLog:
             region,
             fault,
         )
-        with self._lock:
-            if len(self._exchanges) == self._exchanges.maxlen:
-                self.dropped += 1
-            self._exchanges.append(entry)
-            self._unbuilt = True
+        if len(self._exchanges) == self._exchanges.maxlen:  # the caller holds the lock
+            self.dropped += 1
+        self._exchanges.append(entry)
+        self._unbuilt = True
 
     def clear(self, account_sid: str | None = None) -> None:
         """Forget every exchange, or only those of ``account_sid``."""
-        with self._lock:
+        with self.lock:
             if account_sid is None:
                 self._exchanges.clear()
                 self._unbuilt = False
@@ -235,7 +237,7 @@ class ExchangeLog:
                 self._exchanges = deque(kept, maxlen=self._exchanges.maxlen)
 
     def snapshot(self) -> Exchanges:
-        with self._lock:
+        with self.lock:
             if self._unbuilt:
                 built = [_built(entry) for entry in self._exchanges]
                 self._exchanges = deque(built, maxlen=self._exchanges.maxlen)

@@ -46,7 +46,7 @@ class RequestPath:
         self.clock = Clock()
         self.store = Store(self.seed, self.clock)
         self.router = router
-        self.log = ExchangeLog(options.max_recorded)
+        self.log = ExchangeLog(options.max_recorded, self.store.lock)
         self.faults = Faults()
         self._signed_in: dict[str, str] = {}
         """Authorization values that sign in as an account SID whatever the region."""
@@ -141,21 +141,23 @@ class RequestPath:
                     check_response(dialect.error_schema, response.data, where)
         except TransportFault:
             name = operation.name if operation is not None else None
-            self.log.record(request, None, {}, b"", name, account, acted_in, fault)
+            with self.store.lock:  # the log's lock
+                self.log.record(request, None, {}, b"", name, account, acted_in, fault)
             raise
-        with self.store.lock:  # SIDs are drawn under the store lock, request IDs too
-            request_id = self.store.sids.new_unrecorded("RQ")
         headers = response.headers
-        if type(headers) is dict:  # made for this answer alone (respond, error_response)
-            headers["Twilio-Request-Id"] = request_id
-        else:
-            response = response.with_header("Twilio-Request-Id", request_id)
-            headers = response.headers
-        if from_client:
-            name = operation.name if operation is not None else None
-            self.log.record(
-                request, response.status, headers, response.body, name, account, acted_in, fault
-            )
+        # SIDs are drawn under the store lock, request IDs too; the log is kept under it.
+        with self.store.lock:
+            request_id = self.store.sids.new_unrecorded("RQ")
+            if type(headers) is dict:  # made for this answer alone (respond, error_response)
+                headers["Twilio-Request-Id"] = request_id
+            else:
+                response = response.with_header("Twilio-Request-Id", request_id)
+                headers = response.headers
+            if from_client:
+                name = operation.name if operation is not None else None
+                self.log.record(
+                    request, response.status, headers, response.body, name, account, acted_in, fault
+                )
         return response
 
     def operate(
