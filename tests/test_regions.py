@@ -60,6 +60,18 @@ def test_a_byoc_flow_in_two_regions_keeps_each_to_itself(fake_voice: FakeVoice) 
     assert [e.region for e in fake_voice.calls("CreateConnectionPolicy")] == ["us1", "au1"]
 
 
+def test_an_exchange_names_its_region_once_routed(fake_voice: FakeVoice) -> None:
+    auth = (ACCOUNT_SID, "t")
+    requests.get("https://voice.au1.twilio.com/v1/NoSuchThing", auth=auth, timeout=5)
+    requests.get("https://voice.au1.twilio.com/v1/ConnectionPolicies", timeout=5)  # no auth
+    requests.get("https://voice.au1.twilio.com/v1/ConnectionPolicies", auth=auth, timeout=5)
+    assert [(e.status, e.operation, e.region) for e in fake_voice.requests] == [
+        (404, None, None),  # not routed: acted nowhere
+        (401, "ListConnectionPolicy", "au1"),
+        (200, "ListConnectionPolicy", "au1"),
+    ]
+
+
 def test_the_legacy_host_and_us1_hosts_are_one_region(fake_voice: FakeVoice) -> None:
     sid = Client(ACCOUNT_SID, "t").voice.v1.connection_policies.create().sid
     for options in ({"region": "us1"}, {"region": "us1", "edge": "ashburn"}):

@@ -83,12 +83,13 @@ class RequestPath:
         """
         operation: Operation | None = None
         account: str | None = None
+        acted_in: str | None = None  # recorded once routed (None for a path that is none)
         fault: Fault | None = None
-        acted_in = region_of(request.host)
-        if acted_in is None:
+        host_region = region_of(request.host)
+        if host_region is None:
             if voice_hosts_only:
                 raise HostRefused(request.method, request.url)
-            acted_in = region
+            host_region = region
         method = request.method.upper()
         path = request.path
         from_client = as_account is None
@@ -97,12 +98,13 @@ class RequestPath:
         try:
             operation, path_params = self.router.match(method, path)
             dialect = operation.dialect
+            acted_in = host_region
             if as_account is not None:
                 account = as_account
             else:
                 authorization = request.header("Authorization")
                 account = (authorization and self._signed_in.get(authorization)) or (
-                    self._authenticate(request, acted_in)
+                    self._authenticate(request, authorization, acted_in)
                 )
             given = dialect.read(request, method)
             # Injected faults (never on direct calls) answer before validation; see faults.
@@ -210,12 +212,9 @@ class RequestPath:
         for _, message in found:
             warnings.warn(UnknownParameterWarning(f"{operation.name}: {message}"), stacklevel=2)
 
-    def _authenticate(self, request: Request, region: str) -> str:
-        """The account a request acts for in ``region``, from HTTP Basic auth (else 401)."""
-        value = request.header("Authorization")
-        known = self._signed_in.get(value) if value else None
-        if known is not None:
-            return known
+    def _authenticate(self, request: Request, value: str | None, region: str) -> str:
+        """The account a request acts for in ``region``, from HTTP Basic auth (else 401),
+        for an ``Authorization`` value (``value``) that has not signed in already."""
         credentials = request.credentials()
         if credentials is None:
             raise unauthorized()

@@ -370,7 +370,7 @@ def encode_plain_form(values: Mapping[Any, Any]) -> tuple[str, MultiDict] | None
     plain = _PLAIN_TEXT  # quote_plus leaves these as they are (_unreserved)
     out: list[str] = []
     items: list[tuple[str, str]] = []
-    index: dict[str, list[str]] = {}
+    lists: dict[str, list[str]] = {}
     for key, value in values.items():
         if type(value) is str:
             text = value
@@ -383,12 +383,12 @@ def encode_plain_form(values: Mapping[Any, Any]) -> tuple[str, MultiDict] | None
         if type(key) is not str:
             return None
         items.append((key, text))
-        index[key] = [text]  # a dict's keys are distinct
+        lists[key] = [text]  # a dict's keys are distinct
         quoted_key = key if key in plain else _quote_plus(key)
         out.append(f"{quoted_key}={text if text in plain else _quote_plus(text)}")
     if not items:
         return "", NO_PARAMS
-    return "&".join(out), MultiDict._of(tuple(items), index)
+    return "&".join(out), MultiDict._of(tuple(items), lists)
 
 
 _QUOTED = {
