@@ -24,6 +24,7 @@ T = TypeVar("T")
 THREADS = 8
 POLICIES_EACH = 4
 TARGETS_EACH = 3
+EXCHANGES_EACH = 30
 
 
 @pytest.fixture(autouse=True)
@@ -169,3 +170,29 @@ def test_threads_each_running_an_event_loop_share_one_fake(fake_voice: FakeVoice
     sids = [sid for made in per_thread for sid in made]
     assert len(set(sids)) == THREADS * 5
     assert len(fake_voice.list_all("ConnectionPolicies", account_sid=ACCOUNT_SID)) == THREADS * 5
+
+
+def test_exchanges_read_while_threads_record_them_are_whole_and_none_is_lost(
+    fake_voice: FakeVoice,
+) -> None:
+    """Reading ``voice.requests`` builds the log's entries while other threads add to it;
+    every snapshot holds only whole exchanges, never fewer than the one before, and the
+    last holds every one."""
+
+    def work(index: int) -> list[int]:
+        if index == 0:  # the reader, until it has seen every exchange (or far too often)
+            seen = [0]
+            while seen[-1] < (THREADS - 1) * EXCHANGES_EACH and len(seen) < 100_000:
+                snapshot = fake_voice.requests
+                assert all(e.status == 201 and e.json["sid"] for e in snapshot[seen[-1] :])
+                seen.append(len(snapshot))
+            return seen
+        policies = fake_voice.client(ACCOUNT_SID).voice.v1.connection_policies
+        for i in range(EXCHANGES_EACH):
+            policies.create(friendly_name=f"{index}-{i}")
+        return []
+
+    seen = in_threads(work)[0]
+    assert seen == sorted(seen)
+    names = sorted(e.form["FriendlyName"] for e in fake_voice.requests)
+    assert names == sorted(f"{t}-{i}" for t in range(1, THREADS) for i in range(EXCHANGES_EACH))
