@@ -1,8 +1,8 @@
-"""How near the canned-answer floor a direct client's create can come, and what the rest of
-its time is made of.
+"""How near its floors a create through the official client can come, and what the rest
+of its time is made of.
 
-Four twilio ``HttpClient``s answer the same official ``connection_policies.create()`` calls,
-in alternated rounds in one process:
+Direct client: four twilio ``HttpClient``s answer the same ``connection_policies.create()``
+calls, in alternated rounds in one process:
 
 - the floor: a prebuilt answer, no work at all (bench_direct_client.py's);
 - the adapter alone: the fake's direct client handing each request to a core that answers
@@ -14,10 +14,14 @@ in alternated rounds in one process:
   the request, no layers;
 - the fake's direct client (``voice.client()``).
 
-Each is printed as a ratio to the floor (median and spread of the per-round ratios): the
+The `responses` path: the bare stub of bench_client.py (its floor), the fake's own
+interception handing each request to the essentials (the form read from the request, then
+the same create), and the fake.
+
+Each is printed as a ratio to its floor (median and spread of the per-round ratios): the
 fake's distance from the essentials is what its routing, authentication, request
 validation and layering cost; the essentials' distance from the floor, what a create must
-cost in this interpreter at the least. bench_direct_client.py's target for create is 2x.
+cost in this interpreter at the least.
 
     python benchmarks/bench_bound.py                # full run
     BENCH_QUICK=1 python benchmarks/bench_bound.py  # a few seconds, as CI runs it
@@ -34,6 +38,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlencode
 
+import bench_client
 import bench_direct_client
 from operations import ACCOUNT, OPERATIONS, per_call, seeded
 from twilio.http import HttpClient
@@ -42,7 +47,7 @@ from twilio.rest import Client
 
 import fake_voice
 from fake_voice.core.schemas import is_valid
-from fake_voice.core.wire import basic_auth, encode_json
+from fake_voice.core.wire import JSON_CONTENT_TYPE, Request, Response, basic_auth, encode_json
 from fake_voice.intercept.direct import DirectHttpClient, to_request
 from fake_voice.state.clock import format_date
 
@@ -54,26 +59,23 @@ _LOGGER = logging.getLogger("bench_bound")
 _BASE = "https://voice.twilio.com"
 
 
-class Essentials(HttpClient):  # type: ignore[misc]  # twilio ships no type information
-    """A create of Connection Policies and nothing else, written as one function."""
+class Essentials:
+    """Creates of Connection Policies and nothing else, each written as one function."""
 
     def __init__(self) -> None:
-        super().__init__(logger=_LOGGER, is_async=False)
         self.draws = random.Random(1)
         self.records: dict[str, dict[str, object]] = {}
         self.log: list[tuple[object, ...]] = []
         self.valid = is_valid("resources/connection_policy.json")
 
-    def request(self, method: str, uri: str, **sent: Any) -> TwilioResponse:
-        data = sent["data"] or {}  # twilio passes params, data, headers, auth... by name
-        body = urlencode(data)
-        headers = {**sent["headers"], "Authorization": basic_auth(*sent["auth"])}
+    def create(self, friendly_name: object) -> tuple[bytes, dict[str, str]]:
+        """Store a policy; its body, encoded and checked, and the answer's headers."""
         sid = f"NY{self.draws.getrandbits(128):032x}"
         now = format_date(datetime.now(timezone.utc))
         record = {
             "account_sid": ACCOUNT,
             "sid": sid,
-            "friendly_name": data.get("FriendlyName"),
+            "friendly_name": friendly_name,
             "date_created": now,
             "date_updated": now,
             "url": f"/v1/ConnectionPolicies/{sid}",
@@ -83,11 +85,33 @@ class Essentials(HttpClient):  # type: ignore[misc]  # twilio ships no type info
         rendered = {**record, "url": url, "links": {"targets": url + "/Targets"}}
         if not self.valid(rendered):
             raise AssertionError(f"the essentials rendered a policy its schema refuses: {rendered}")
-        encoded = encode_json(rendered)
         request_id = f"RQ{self.draws.getrandbits(128):032x}"
-        answered = {"Content-Type": "application/json", "Twilio-Request-Id": request_id}
-        self.log.append((method, uri, headers, body, 201, answered, encoded))
-        return TwilioResponse(201, encoded.decode("utf-8"), answered)
+        return encode_json(rendered), {
+            "Content-Type": JSON_CONTENT_TYPE,
+            "Twilio-Request-Id": request_id,
+        }
+
+    def answer(self, request: Request) -> Response:
+        """What the fake's core answers, for the `responses` path: the form read, a create."""
+        body, headers = self.create(request.form().get("FriendlyName"))
+        self.log.append((request.method, request.url, request.headers, request.body, body))
+        return Response(201, headers, body)
+
+
+class EssentialsClient(HttpClient):  # type: ignore[misc]  # twilio ships no type information
+    """The essentials as a twilio ``HttpClient``: the form encoded, a create, twilio's answer."""
+
+    def __init__(self) -> None:
+        super().__init__(logger=_LOGGER, is_async=False)
+        self.creates = Essentials()
+
+    def request(self, method: str, uri: str, **sent: Any) -> TwilioResponse:
+        data = sent["data"] or {}  # twilio passes params, data, headers, auth... by name
+        form = urlencode(data)
+        headers = {**sent["headers"], "Authorization": basic_auth(*sent["auth"])}
+        body, answered = self.creates.create(data.get("FriendlyName"))
+        self.creates.log.append((method, uri, headers, form, body))
+        return TwilioResponse(201, body.decode("utf-8"), answered)
 
 
 def adapter_alone() -> Callable[[], float]:
@@ -100,7 +124,7 @@ def adapter_alone() -> Callable[[], float]:
 
 
 def essentials() -> float:
-    client = Client(ACCOUNT, "token", http_client=Essentials())
+    client = Client(ACCOUNT, "token", http_client=EssentialsClient())
     return per_call(OPERATIONS[CREATE], client, [""] * CALLS)
 
 
@@ -109,27 +133,73 @@ def fake() -> float:
     return per_call(OPERATIONS[CREATE], voice.client(ACCOUNT), seeded(voice, CREATE, CALLS))
 
 
-def main() -> None:
-    bench_direct_client.CALLS = CALLS  # the floor's calls per round, as ours
-    floor = bench_direct_client.canned_floor(CREATE, OPERATIONS[CREATE])
-    adapter = adapter_alone()
-    runs: dict[str, Callable[[], float]] = {
-        "adapter alone": adapter,
-        "essentials": essentials,
-        "the fake's direct client": fake,
-    }
+def over_responses() -> tuple[Callable[[], float], dict[str, Callable[[], float]]]:
+    """The `responses` path: the bare stub of bench_client.py, the fake's own interception
+    handing every request to the essentials, and the fake."""
+    client = Client(ACCOUNT, "token")
+    with fake_voice.mock(seed=1) as voice:
+        policy = voice.create("ConnectionPolicies", FriendlyName="b", account_sid=ACCOUNT)
+    stubbed = bench_client.stub(policy["sid"], {"policy": policy, "target": {}, "page": {}})
+    essential = fake_voice.mock(seed=1)
+    essential._answer_client = Essentials().answer  # what interception hands requests to
+    full = fake_voice.mock(seed=1)
+
+    def intercepted(voice: fake_voice.FakeVoice) -> Callable[[], float]:
+        def run() -> float:
+            voice.reset()  # as bench_client.py does: each round on the same store
+            with voice:
+                return per_call(OPERATIONS[CREATE], client, [""] * CALLS)
+
+        return run
+
+    def stub() -> float:
+        stubbed.start()  # not `with`: leaving the block would drop the registrations
+        try:
+            return per_call(OPERATIONS[CREATE], client, [""] * CALLS)
+        finally:
+            stubbed.stop(allow_assert=False)
+
+    runs = {"essentials behind interception": intercepted(essential), "the fake": intercepted(full)}
+    return stub, runs
+
+
+def alternated(
+    floor: Callable[[], float], runs: dict[str, Callable[[], float]]
+) -> tuple[list[float], dict[str, list[float]]]:
+    """The floor's times and every run's ratios to it, round by round."""
     ratios: dict[str, list[float]] = {name: [] for name in runs}
     floors: list[float] = []
     for _ in range(ROUNDS):
         floors.append(floor())
         for name, run in runs.items():
             ratios[name].append(run() / floors[-1])
-    print(f"{CREATE} through the official client, {ROUNDS} alternated rounds of {CALLS} calls")
-    print(f"  floor (a canned answer)        {statistics.median(floors) * 1e6:6.1f} µs   1.00")
+    return floors, ratios
+
+
+def report(title: str, floors: list[float], ratios: dict[str, list[float]], target: str) -> None:
+    print(f"{title}: {CREATE}, {ROUNDS} alternated rounds of {CALLS} calls")
+    print(f"  the floor                        {statistics.median(floors) * 1e6:7.1f} µs   1.00")
     for name, values in ratios.items():
         spread = f"{min(values):.2f}-{max(values):.2f}"
-        print(f"  {name:<30} {statistics.median(values):>14.2f} ({spread})")
-    print("the fake's target for create: at most 2.0x the floor (bench_direct_client.py)")
+        print(f"  {name:<32} {statistics.median(values):>13.2f} ({spread})")
+    print(f"  the fake's target: {target}")
+
+
+def main() -> None:
+    bench_direct_client.CALLS = CALLS  # the floor's calls per round, as ours
+    floor = bench_direct_client.canned_floor(CREATE, OPERATIONS[CREATE])
+    runs: dict[str, Callable[[], float]] = {
+        "adapter alone": adapter_alone(),
+        "essentials": essentials,
+        "the fake's direct client": fake,
+    }
+    floors, ratios = alternated(floor, runs)
+    report(
+        "direct client vs a canned answer", floors, ratios, "at most 2.0x (bench_direct_client.py)"
+    )
+    stub, runs = over_responses()
+    floors, ratios = alternated(stub, runs)
+    report("`responses` path vs the bare stub", floors, ratios, "at most 1.10x (bench_client.py)")
 
 
 if __name__ == "__main__":
