@@ -143,7 +143,7 @@ def test_a_kinds_listing_pages_as_the_generic_listing_does() -> None:
         request,
     )
     kind = CONNECTION_POLICIES
-    collection = kind.collection(ctx)
+    collection = ctx.account.collection(kind.key)
     for start in range(8):
         for end in range(start, 9):
             listed = _crud._Listed(kind, ctx, collection)

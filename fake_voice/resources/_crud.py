@@ -63,9 +63,6 @@ class Kind:
         """Whether a rendering satisfies ``schema`` (check_response's verdict, at once)."""
         return is_valid(self.schema)
 
-    def collection(self, ctx: Context, parent: str = "") -> Collection:
-        return ctx.account.collection(self.key, parent)
-
     def render(self, record: Record, base_url: str) -> dict[str, JSON]:
         """The record as Twilio sends it, every URL on the host the caller used."""
         url = base_url + record["url"]
@@ -119,7 +116,7 @@ class Kind:
         return parent
 
     def find(self, ctx: Context) -> tuple[Collection, Record]:
-        # collection(ctx, parent_of(ctx)), written out: every fetch, update and delete.
+        # parent_of() only for a nested kind: every fetch, update and delete comes here.
         parent = self.parent_of(ctx) if self.parent_key else ""
         collection = ctx.account.collection(self.key, parent)
         record = collection.records.get(ctx.path_params["Sid"])
