@@ -91,8 +91,8 @@ class Listing:
     ``items`` are ``(token key, place, item)`` triples in ascending place; ``position`` gives
     the place of any key ever listed, deleted ones included, or None for one never seen.
     ``filters`` are the list's own query parameters, which lead every URL of the page.
-    ``rank`` gives how many items stand before a place, where the items can tell it faster
-    than a binary search over them.
+    A listing that can tell a page, its rendering or a rank faster overrides
+    :meth:`page_items`, :meth:`rendered` or :meth:`index_of` (a kind's list does).
     """
 
     key: str
@@ -100,9 +100,6 @@ class Listing:
     position: Callable[[str], int | None]
     render: Callable[[Any], JSON]
     filters: Sequence[tuple[str, str]] = ()
-    rank: Callable[[int], int] | None = None
-    render_all: Callable[[list[Any]], list[JSON]] | None = None
-    """``render`` for the items of a whole page at once, where that is cheaper."""
 
     def __init__(
         self,
@@ -111,8 +108,6 @@ class Listing:
         position: Callable[[str], int | None],
         render: Callable[[Any], JSON],
         filters: Sequence[tuple[str, str]] = (),
-        rank: Callable[[int], int] | None = None,
-        render_all: Callable[[list[Any]], list[JSON]] | None = None,
     ) -> None:
         fields = self.__dict__  # as Page does it
         fields["key"] = key
@@ -120,26 +115,19 @@ class Listing:
         fields["position"] = position
         fields["render"] = render
         fields["filters"] = filters
-        fields["rank"] = rank
-        fields["render_all"] = render_all
 
     def page_items(self, start: int, end: int) -> tuple[list[str], list[JSON]]:
         """The token keys of ``items[start:end]`` and their items rendered (``start`` and
-        ``end`` not negative); a listing that can tell them faster overrides this."""
+        ``end`` not negative)."""
         chosen = self.items[start:end]
         return [key for key, _, _ in chosen], self.rendered(chosen)
 
     def rendered(self, chosen: Sequence[tuple[str, int, Any]]) -> list[JSON]:
         """The chosen ``(token key, place, item)`` triples' items, rendered."""
-        items = [item for _, _, item in chosen]
-        if self.render_all is not None:
-            return self.render_all(items)
-        return [self.render(item) for item in items]
+        return [self.render(item) for _, _, item in chosen]
 
     def index_of(self, place: int) -> int:
         """How many items stand before ``place``."""
-        if self.rank is not None:
-            return self.rank(place)
         return bisect_left(self.items, place, key=_place)
 
 

@@ -9,7 +9,7 @@ leaves the store as it was.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import is_
@@ -183,7 +183,8 @@ class Kind:
 
 class _Listed(Listing):
     """A kind's collection as its list operation hands it to the dialect: Listing's
-    callables as methods, so that a list builds none it does not call. A page's items are
+    callables as methods, so that a list builds none it does not call, and the collection's
+    own rank instead of a binary search. A page's items are
     the kind's encoded records: the same page of the very same records (identical objects,
     never changed in place) for the same host, self-check on or off, is encoded as before,
     its records only looked up and compared."""
@@ -203,13 +204,14 @@ class _Listed(Listing):
     def position(self, key: str) -> int | None:
         return self._collection.positions.get(key)
 
-    def rank(self, place: int) -> int:
+    def index_of(self, place: int) -> int:
         return self._collection.rank(place)
 
     def render(self, record: Record) -> JSON:
         return self._kind.encoded(self._ctx, record)
 
-    def render_all(self, records: list[Record]) -> list[JSON]:
+    def rendered(self, chosen: Sequence[tuple[str, int, Any]]) -> list[JSON]:
+        records = [record for _, _, record in chosen]
         return cast("list[JSON]", self._kind.encoded_all(self._ctx, records))
 
     def page_items(self, start: int, end: int) -> tuple[list[str], list[JSON]]:
