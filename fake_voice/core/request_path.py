@@ -178,11 +178,10 @@ class RequestPath:
         ``TwilioError`` it raises, for ``request``."""
         store = self.store
         with store.lock:
-            found = store.accounts.get((region, account))  # store.account(), its usual case
             context = Context(
                 store,
                 self.options,
-                found if found is not None else store.account(account, region),
+                store.account(account, region),
                 operation,
                 path_params,
                 params,

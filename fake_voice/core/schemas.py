@@ -186,8 +186,7 @@ class RequestSchema:
             if len(sent) > 1:
                 message = f"Parameter {name} was given {len(sent)} times in the {where}"
                 faults.append(ParamViolation(name, message, "repeated", ("properties", name)))
-            kind = param.type
-            values[name] = _coerce(sent[0], kind) if kind in _COERCED else sent[0]
+            values[name] = _coerce(sent[0], param.type)
         for name in self.required:
             if name not in values:
                 message = f"Missing required parameter {name} in the {where}"
@@ -230,10 +229,6 @@ def default_reason(error: ValidationError) -> str:
     if error.validator == "const":
         return f"must be {schema.get('const')}"
     return str(error.message)
-
-
-_COERCED = frozenset({"integer", "boolean"})
-"""The types :func:`_coerce` turns a string into; it leaves every other one a string."""
 
 
 def _coerce(raw: str, kind: str) -> Any:

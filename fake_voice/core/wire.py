@@ -208,7 +208,7 @@ class Request:
         fields["header_names"] = names = tuple(headers)
         fields["header_values"] = tuple(headers.values())
         fields["_query"] = query_string
-        fields["_index"] = _INDEXES.get(names) or _header_index(names)
+        fields["_index"] = _header_index(names)
         if query is not None:
             fields["_parsed_query"] = query
         if form is not None:

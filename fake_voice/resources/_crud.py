@@ -116,9 +116,7 @@ class Kind:
         return parent
 
     def find(self, ctx: Context) -> tuple[Collection, Record]:
-        # parent_of() only for a nested kind: every fetch, update and delete comes here.
-        parent = self.parent_of(ctx) if self.parent_key else ""
-        collection = ctx.account.collection(self.key, parent)
+        collection = ctx.account.collection(self.key, self.parent_of(ctx))
         record = collection.records.get(ctx.path_params["Sid"])
         if record is None:
             raise not_found(ctx.path)
@@ -126,7 +124,7 @@ class Kind:
 
     def new_record(self, ctx: Context, values: Mapping[str, Any]) -> Record:
         """A record built from ``values`` (property name -> value), checked but not stored."""
-        parent = self.parent_of(ctx) if self.parent_key else ""
+        parent = self.parent_of(ctx)
         sid = ctx.store.sids.new(self.prefix)
         now = ctx.store.clock.stamp()
         record: Record = {}
@@ -161,7 +159,7 @@ class Kind:
         return self.encoded(ctx, self.find(ctx)[1])
 
     def list(self, ctx: Context) -> JSON:
-        parent = self.parent_of(ctx) if self.parent_key else ""
+        parent = self.parent_of(ctx)
         return ctx.page(_Listed(self, ctx, ctx.account.collection(self.key, parent)))
 
     def update(self, ctx: Context) -> JSON:

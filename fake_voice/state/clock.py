@@ -50,11 +50,7 @@ class Clock:
 
     def stamp(self) -> str:
         """``format_date(self.now())``: the current fake time as records carry it."""
-        frozen, offset = self._state  # _moment(), written out: every create and update
-        moment = frozen or datetime.now(timezone.utc)
-        if offset:
-            moment += offset
-        return format_date(moment)  # the microseconds do not show in the text
+        return format_date(self._moment())  # the microseconds do not show in the text
 
     def _moment(self) -> datetime:
         frozen, offset = self._state

@@ -32,11 +32,8 @@ class SidFactory:
         return self._random.getrandbits(128)
 
     def new(self, prefix: str) -> str:
-        generator = self._random  # _draw(), inline: every create draws one
-        if generator is None:
-            generator = self._random = random.Random(self._seed)
         while True:
-            sid = f"{prefix}{generator.getrandbits(128):032x}"
+            sid = f"{prefix}{self._draw():032x}"
             if sid not in self._issued:
                 self._issued.add(sid)
                 return sid

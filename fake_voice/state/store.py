@@ -45,11 +45,7 @@ class Collection:
         place = len(self._order)
         self.records[sid] = record
         self.positions[sid] = place
-        live = self._live
-        if live._tree is None:  # _Live.add's usual case: nothing was ever removed
-            live._flags.append(1)
-        else:
-            live.add(place)
+        self._live.add(place)
         self._order.append(sid)
 
     def extend(self, records: list[Record]) -> None:
