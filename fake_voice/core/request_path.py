@@ -125,12 +125,7 @@ class RequestPath:
             body = self.operate(
                 operation, path_params, params, account, acted_in, request.base_url, path, request
             )
-            if type(body) is Encoded:  # the usual answer: a record
-                response = Response(operation.status, {"Content-Type": JSON_CONTENT_TYPE}, body)
-            elif body is None:  # a delete's
-                response = Response(operation.status, {}, b"", None)
-            else:
-                response = respond(operation, body, self.options.self_check)
+            response = respond(operation, body, self.options.self_check)
         except TwilioError as error:
             # The version's error shape: the operation's, else the one its path names.
             dialect = operation.dialect if operation is not None else dialects.for_path(path)
