@@ -174,7 +174,7 @@ class V1:
         return query if method in ("GET", "DELETE") else form
 
     def parse(self, given: MultiDict, schema: RequestSchema, method: str) -> dict[str, Any]:
-        return schema.parse(given, _WHERE.get(method, "post body"))
+        return schema.parse(given, self.where(method))
 
     def violations(
         self, given: MultiDict, schema: RequestSchema, method: str
