@@ -48,15 +48,6 @@ class MultiDict(Mapping[str, str]):
             index.setdefault(key, []).append(value)
         self.lists = index
 
-    @classmethod
-    def _of(cls, items: tuple[tuple[str, str], ...], lists: dict[str, list[str]]) -> MultiDict:
-        """A MultiDict of ``items`` whose ``lists`` the maker built (encode_plain_form,
-        parse_pairs)."""
-        made = cls.__new__(cls)
-        made._items = items
-        made.lists = lists
-        return made
-
     def __getitem__(self, key: str) -> str:
         return self.lists[key][0]
 
@@ -321,7 +312,6 @@ def parse_pairs(text: str) -> MultiDict:
         return NO_PARAMS
     quoted = "%" in text or "+" in text
     items: list[tuple[str, str]] = []
-    lists: dict[str, list[str]] = {}
     for pair in text.split("&"):
         if not pair:
             continue
@@ -333,12 +323,7 @@ def parse_pairs(text: str) -> MultiDict:
             except (UnicodeDecodeError, ValueError):
                 raise bad_request("The request parameters are not valid UTF-8 form data") from None
         items.append((key, value))
-        values = lists.get(key)
-        if values is None:
-            lists[key] = [value]
-        else:
-            values.append(value)
-    return MultiDict._of(tuple(items), lists)
+    return MultiDict(items)
 
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*\Z")
@@ -370,7 +355,6 @@ def encode_plain_form(values: Mapping[Any, Any]) -> tuple[str, MultiDict] | None
     plain = _PLAIN_TEXT  # quote_plus leaves these as they are (_unreserved)
     out: list[str] = []
     items: list[tuple[str, str]] = []
-    lists: dict[str, list[str]] = {}
     for key, value in values.items():
         if type(value) is str:
             text = value
@@ -383,12 +367,11 @@ def encode_plain_form(values: Mapping[Any, Any]) -> tuple[str, MultiDict] | None
         if type(key) is not str:
             return None
         items.append((key, text))
-        lists[key] = [text]  # a dict's keys are distinct
         quoted_key = key if key in plain else _quote_plus(key)
         out.append(f"{quoted_key}={text if text in plain else _quote_plus(text)}")
     if not items:
         return "", NO_PARAMS
-    return "&".join(out), MultiDict._of(tuple(items), lists)
+    return "&".join(out), MultiDict(items)
 
 
 _QUOTED = {
