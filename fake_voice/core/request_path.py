@@ -117,8 +117,7 @@ class RequestPath:
                 takes_nothing = schema.takes_nothing  # see Dialect.parse
                 params = {} if takes_nothing else dialect.parse(given, schema, method)
             else:
-                if not from_client or self.options.unknown_parameters != "ignore":
-                    self._check_unknown(request, dialect, method, operation, given, from_client)
+                self._check_unknown(request, dialect, method, operation, given, from_client)
                 params = dialect.parse(given, schema, method)
             if operation.check is not None:
                 operation.check(params, path_params)
@@ -195,11 +194,12 @@ class RequestPath:
         given: MultiDict,
         from_client: bool,
     ) -> None:
-        """Unknown parameters, as the option says (the request path skips the call for
-        "ignore"); direct calls (the test's own seeding code) always refuse them. Checked
-        before the other parameter rules: a typo of a required name is better named as the
-        typo than as the missing parameter."""
+        """Unknown parameters, as the option says; direct calls (the test's own seeding
+        code) always refuse them. Checked before the other parameter rules: a typo of a
+        required name is better named as the typo than as the missing parameter."""
         mode = self.options.unknown_parameters if from_client else "reject"
+        if mode == "ignore":
+            return
         found = unknown_messages(request, dialect, method, operation.name, operation.request, given)
         if found and mode == "reject":
             raise bad_request(found[0][1])
