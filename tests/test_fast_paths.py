@@ -82,7 +82,7 @@ def test_a_request_reads_its_url_as_before(url: str) -> None:
     assert request.host == parts.netloc.rpartition("@")[2].lower()
     assert request.base_url == f"{parts.scheme or 'https'}://{request.host}"
     assert request.query == parse_pairs(parts.query)
-    again = Request("GET", url, {})  # the host as remembered
+    again = Request("GET", url, {})  # built again: the same host and base
     assert (again.host, again.base_url) == (request.host, request.base_url)
 
 

@@ -110,9 +110,6 @@ def _split_url(url: str) -> tuple[str, str, str, str]:
     return parts.scheme, parts.netloc, parts.path, parts.query
 
 
-_HOSTS: dict[tuple[str, str], tuple[str, str]] = {}
-"""Host and base URL by scheme and netloc, for the few a fake is sent: the very same strings
-every time, whose hashes the lookups after (region, record cache) need not compute again."""
 _LOWER: dict[str, str] = {}
 """Header names in lower case, by name: the core asks for the same few on every request."""
 _INDEXES: dict[tuple[str, ...], dict[str, int]] = {}
@@ -187,14 +184,9 @@ class Request:
         fields["headers"] = headers
         fields["body"] = body
         fields["scheme"] = scheme = scheme or "https"
-        origin = _HOSTS.get((scheme, netloc))
-        if origin is None:
-            # Never the user:password@ a URL may carry (requests sends it as Authorization).
-            host = netloc.rpartition("@")[2].lower()
-            origin = (host, f"{scheme}://{host}")
-            if len(_HOSTS) < 64:
-                _HOSTS[(scheme, netloc)] = origin
-        fields["host"], fields["base_url"] = origin
+        # Never the user:password@ a URL may carry (requests sends it as Authorization).
+        fields["host"] = host = netloc.rpartition("@")[2].lower()
+        fields["base_url"] = f"{scheme}://{host}"
         fields["path"] = path or "/"
         fields["header_names"] = names = tuple(headers)
         fields["header_values"] = tuple(headers.values())
