@@ -12,6 +12,9 @@ calls, in alternated rounds in one process:
   the form, draw a SID, stamp the time, store the record, render it, check it against its
   schema, encode it and log the exchange; no routing, no authentication, no validation of
   the request, no layers;
+- the fake's direct client with every request built before the clock starts: the fake's
+  core and twilio's ``Response``, with no adapter on the way in (what the direct client
+  would cost if turning twilio's arguments into a ``Request`` cost nothing);
 - the fake's direct client (``voice.client()``).
 
 The `responses` path: the bare stub of bench_client.py (its floor), the fake's own
@@ -48,7 +51,7 @@ from twilio.rest import Client
 import fake_voice
 from fake_voice.core.schemas import is_valid
 from fake_voice.core.wire import JSON_CONTENT_TYPE, Request, Response, basic_auth, encode_json
-from fake_voice.intercept.direct import DirectHttpClient, to_request
+from fake_voice.intercept.direct import DirectHttpClient, _Headers, to_request
 from fake_voice.state.clock import format_date
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -123,6 +126,40 @@ def adapter_alone() -> Callable[[], float]:
     return lambda: per_call(OPERATIONS[CREATE], client, [""] * CALLS)
 
 
+class Prebuilt(HttpClient):  # type: ignore[misc]
+    """The fake's direct client answering requests that were built beforehand, in order."""
+
+    def __init__(self, voice: fake_voice.FakeVoice, requests: list[Request]) -> None:
+        super().__init__(logger=_LOGGER, is_async=False)
+        self.answer = voice._answer_client  # what the direct client hands each request to
+        self.requests = iter(requests)
+
+    def request(self, *args: object, **kwargs: object) -> TwilioResponse:
+        answer = self.answer(next(self.requests))
+        return TwilioResponse(answer.status, answer.body.decode("utf-8"), _Headers(answer.headers))
+
+
+def prebuilt() -> float:
+    """The fake's creates, their requests built (by the direct client's own ``to_request``,
+    from the arguments twilio passes) before the clock starts."""
+    voice = fake_voice.mock(seed=1)
+    sids = seeded(voice, CREATE, CALLS)
+    sent: list[Request] = []
+
+    class Capture(DirectHttpClient):  # type: ignore[misc]
+        def request(self, method: str, uri: str, **given: Any) -> TwilioResponse:
+            args = (given["params"], given["data"], given["headers"], given["auth"])
+            sent.append(to_request(method, uri, *args))
+            return super().request(method, uri, **given)
+
+    capture = Client(ACCOUNT, "token", http_client=Capture(voice._answer_client))
+    per_call(OPERATIONS[CREATE], capture, sids)
+    voice = fake_voice.mock(seed=1)  # the same calls again, on a fake seeded alike
+    sids = seeded(voice, CREATE, CALLS)
+    client = Client(ACCOUNT, "token", http_client=Prebuilt(voice, sent))
+    return per_call(OPERATIONS[CREATE], client, sids)
+
+
 def essentials() -> float:
     client = Client(ACCOUNT, "token", http_client=EssentialsClient())
     return per_call(OPERATIONS[CREATE], client, [""] * CALLS)
@@ -191,6 +228,7 @@ def main() -> None:
     runs: dict[str, Callable[[], float]] = {
         "adapter alone": adapter_alone(),
         "essentials": essentials,
+        "the fake, requests built before": prebuilt,
         "the fake's direct client": fake,
     }
     floors, ratios = alternated(floor, runs)
