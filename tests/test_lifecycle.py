@@ -100,6 +100,55 @@ def test_reset_forgets_resources_and_exchanges() -> None:
         assert client.voice.v1.connection_policies.list() == []
 
 
+def test_after_a_reset_the_same_calls_get_the_sids_a_new_fake_gives() -> None:
+    fresh = sids_made_with(7)
+    with fake_voice.mock(seed=7) as voice:
+        client = Client(ACCOUNT_SID, "t")
+        before = [client.voice.v1.connection_policies.create().sid for _ in range(3)]
+        voice.reset()
+        after = [client.voice.v1.connection_policies.create().sid for _ in range(3)]
+        request_ids = [e.response_headers["Twilio-Request-Id"] for e in voice.requests]
+        voice.reset()
+        client.voice.v1.connection_policies.create()
+        again = [e.response_headers["Twilio-Request-Id"] for e in voice.requests]
+
+    assert before == after == fresh
+    assert again == request_ids[:1]  # request IDs are drawn from the seed too
+
+
+def test_a_reset_scoped_to_one_account_does_not_rewind_the_sids() -> None:
+    with fake_voice.mock(seed=7) as voice:
+        policies = Client(ACCOUNT_SID, "t").voice.v1.connection_policies
+        first = policies.create().sid
+        voice.reset(account_sid=ACCOUNT_SID)  # other accounts go on: their SIDs stay unique
+        second = policies.create().sid
+
+    assert first == sids_made_with(7, 1)[0]
+    assert second == sids_made_with(7, 2)[1]
+
+
+def test_a_reset_to_a_state_draws_the_sids_a_new_fake_of_that_state_draws() -> None:
+    seeder = fake_voice.mock(seed=1)
+    seeder.create("ConnectionPolicies", FriendlyName="kept", account_sid=ACCOUNT_SID)
+    world = seeder.export_state()
+
+    def created() -> list[str]:
+        policies = Client(ACCOUNT_SID, "t").voice.v1.connection_policies
+        return [policies.create().sid for _ in range(2)]
+
+    with fake_voice.mock(seed=1, state=world):
+        new = created()
+    with fake_voice.mock(seed=1, state=world) as voice:
+        created()
+        voice.reset()
+        kept = Client(ACCOUNT_SID, "t").voice.v1.connection_policies.list()
+        after = created()
+
+    assert [p.friendly_name for p in kept] == ["kept"]
+    assert after == new
+    assert kept[0].sid not in new  # a loaded SID is never drawn, after a reset too
+
+
 def test_the_same_fake_nests_and_only_the_outer_exit_stops_it() -> None:
     voice = fake_voice.mock()
     with voice:
@@ -172,6 +221,18 @@ class TestADecoratedClass:
 
     def helper_is_not_wrapped(self) -> bool:
         return True
+
+
+def test_each_decorated_call_draws_the_sids_a_new_fake_draws() -> None:
+    @fake_voice.mock(seed=7)
+    def provision(count: int) -> list[str]:
+        policies = Client(ACCOUNT_SID, "t").voice.v1.connection_policies
+        return [policies.create().sid for _ in range(count)]
+
+    first, second = provision(1), provision(2)
+
+    assert first == sids_made_with(7, 1)
+    assert second == sids_made_with(7, 2)  # whatever the call before it drew
 
 
 def test_methods_not_named_test_are_left_alone() -> None:

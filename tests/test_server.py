@@ -230,6 +230,23 @@ def test_control_reset_forgets_resources_and_exchanges(
     assert server.voice.requests == []
 
 
+def test_after_a_control_reset_the_same_requests_get_the_same_sids(
+    server: Server, http: requests.Session
+) -> None:
+    """What lets a suite in any language reset between tests and pin the SIDs it sees."""
+
+    def created() -> list[str]:
+        answers = [http.post(f"{server.url}/v1/ConnectionPolicies") for _ in range(2)]
+        return [answer.json()["sid"] for answer in answers]
+
+    first = created()
+    assert requests.post(f"{server.url}{CONTROL}/reset").status_code == 204
+    again = created()
+
+    assert again == first
+    assert len(set(first)) == 2
+
+
 def test_control_load_replaces_the_state(server: Server, http: requests.Session) -> None:
     source = fake_voice.mock(seed=11)
     policy = source.create("ConnectionPolicies", FriendlyName="loaded", account_sid=ACCOUNT_SID)

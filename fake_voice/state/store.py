@@ -326,6 +326,7 @@ class Store:
     def __init__(self, seed: int, clock: Clock) -> None:
         self.lock = threading.RLock()
         self.clock = clock
+        self.seed = seed
         self.sids = SidFactory(seed)
         self.encoded: dict[str, dict[str, tuple[Record, bytes]]] = {}
         """Rendered records by SID and host, with the record each was rendered from."""
@@ -339,9 +340,12 @@ class Store:
         return found
 
     def reset(self) -> None:
+        """Forget every account, and draw SIDs from the seed's start again: the same calls
+        after a reset get the SIDs they got in a new store."""
         with self.lock:
             self.accounts.clear()
             self.encoded.clear()
+            self.sids = SidFactory(self.seed)
 
     def export(self, account_sid: str | None = None) -> dict[str, Any]:
         """Every account that holds anything (or only ``account_sid``'s, in every region);
