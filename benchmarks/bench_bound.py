@@ -12,6 +12,9 @@ calls, in alternated rounds in one process:
   the form, draw a SID, stamp the time, store the record, render it, check it against its
   schema, encode it and log the exchange; no routing, no authentication, no validation of
   the request, no layers;
+- the essentials behind the fake's own router and request validation, which any fake that
+  refuses bad input as Twilio does must also run (still no authentication, no faults, no
+  recorded ``Request``);
 - the fake's direct client with every request built before the clock starts: the fake's
   core and twilio's ``Response``, with no adapter on the way in (what the direct client
   would cost if turning twilio's arguments into a ``Request`` cost nothing);
@@ -50,8 +53,16 @@ from twilio.rest import Client
 
 import fake_voice
 from fake_voice.core.schemas import is_valid
-from fake_voice.core.wire import JSON_CONTENT_TYPE, Request, Response, basic_auth, encode_json
+from fake_voice.core.wire import (
+    JSON_CONTENT_TYPE,
+    MultiDict,
+    Request,
+    Response,
+    basic_auth,
+    encode_json,
+)
 from fake_voice.intercept.direct import DirectHttpClient, _Headers, to_request
+from fake_voice.resources import router
 from fake_voice.state.clock import format_date
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -112,9 +123,29 @@ class EssentialsClient(HttpClient):  # type: ignore[misc]  # twilio ships no typ
         data = sent["data"] or {}  # twilio passes params, data, headers, auth... by name
         form = urlencode(data)
         headers = {**sent["headers"], "Authorization": basic_auth(*sent["auth"])}
-        body, answered = self.creates.create(data.get("FriendlyName"))
+        params = self.params(method, uri, data)
+        body, answered = self.creates.create(params.get("FriendlyName"))
         self.creates.log.append((method, uri, headers, form, body))
         return TwilioResponse(201, body.decode("utf-8"), answered)
+
+    def params(self, method: str, uri: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The parameters a create is made from: as sent, neither routed nor validated."""
+        return data
+
+
+class RoutedEssentialsClient(EssentialsClient):
+    """The essentials behind the fake's own router and request validation (its compiled
+    schema check and coercion): what they add to the least a create must cost."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.router = router()
+
+    def params(self, method: str, uri: str, data: dict[str, Any]) -> dict[str, Any]:
+        operation, _ = self.router.match(method, uri[len(_BASE) :])
+        given = MultiDict((key, str(value)) for key, value in data.items())
+        parsed: dict[str, Any] = operation.dialect.parse(given, operation.request, method)
+        return parsed
 
 
 def adapter_alone() -> Callable[[], float]:
@@ -162,6 +193,11 @@ def prebuilt() -> float:
 
 def essentials() -> float:
     client = Client(ACCOUNT, "token", http_client=EssentialsClient())
+    return per_call(OPERATIONS[CREATE], client, [""] * CALLS)
+
+
+def routed_essentials() -> float:
+    client = Client(ACCOUNT, "token", http_client=RoutedEssentialsClient())
     return per_call(OPERATIONS[CREATE], client, [""] * CALLS)
 
 
@@ -228,6 +264,7 @@ def main() -> None:
     runs: dict[str, Callable[[], float]] = {
         "adapter alone": adapter_alone(),
         "essentials": essentials,
+        "essentials, routed and validated": routed_essentials,
         "the fake, requests built before": prebuilt,
         "the fake's direct client": fake,
     }
