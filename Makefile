@@ -9,11 +9,17 @@ STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.demo-installed
 CLI_CORE := 9.0.0
 OPENAPI := .cache/openapi/twilio_voice_v1.json
-# Wheels of the package's dependencies, for tests/test_install.py, which
-# installs the built wheel into a fresh environment offline.
-WHEELS := .cache/wheels/.downloaded
+# Wheels of the package's dependencies, for tests/test_install.py, which installs the
+# built wheel into a fresh environment offline: one folder per Python version.
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+WHEELS := .cache/wheels/py$(PYTHON_VERSION)/.downloaded
+NODE_CLIENTS := tests/node/node_modules/.installed tests/twilio_cli/node_modules/.installed
+# The other Pythons the package supports (pyproject.toml: 3.10 and newer), which
+# `make test-pythons` runs the suite on; each from pyenv unless, say, PYTHON_3_13=/path/python.
+OTHER_PYTHONS := 3.10 3.12 3.13
+python_for = $(or $(PYTHON_$(subst .,_,$(1))),$(shell pyenv prefix $(1) 2>/dev/null)/bin/python)
 
-.PHONY: demo test test-oldest lint pytest bench install openapi wheels clean
+.PHONY: demo test test-oldest test-pythons lint pytest bench install openapi wheels clean
 
 demo: $(DEMO_STAMP)
 	$(BIN)/python -m fake_voice.demo
@@ -35,7 +41,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check fake_voice tests benchmarks scripts
 	$(BIN)/mypy
 
-pytest: $(STAMP) $(OPENAPI) $(WHEELS) tests/node/node_modules/.installed tests/twilio_cli/node_modules/.installed
+pytest: $(STAMP) $(OPENAPI) $(WHEELS) $(NODE_CLIENTS)
 	@echo "make test: pytest, the whole suite (about a minute)"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -55,7 +61,7 @@ tests/twilio_cli/node_modules/.installed: tests/twilio_cli/package.json tests/tw
 OLDEST := .venv-oldest
 OLDEST_PINS := responses==0.25.0 aiohttp==3.8.4
 
-test-oldest: $(OLDEST)/.installed $(OPENAPI) $(WHEELS) tests/node/node_modules/.installed tests/twilio_cli/node_modules/.installed
+test-oldest: $(OLDEST)/.installed $(OPENAPI) $(WHEELS) $(NODE_CLIENTS)
 	@echo "pytest on $(OLDEST_PINS)"
 	$(OLDEST)/bin/python -m pytest $(PYTEST_ARGS)
 
@@ -64,6 +70,32 @@ $(OLDEST)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(OLDEST)
 	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
 	$(OLDEST)/bin/python -m pip install --quiet -e '.[test]' $(OLDEST_PINS)
+	touch $@
+
+# The same suite on every other Python the package supports, each in .venv-<version>/.
+test-pythons: $(foreach version,$(OTHER_PYTHONS),test-python-$(version))
+
+test-python-%: .venv-%/.installed .cache/wheels/py%/.downloaded $(OPENAPI) $(NODE_CLIENTS)
+	@echo "pytest on Python $*"
+	.venv-$*/bin/python -m pytest $(PYTEST_ARGS)
+
+.venv-%/.installed: pyproject.toml
+	@test -x "$(call python_for,$*)" || { echo "no Python $*: pyenv install $*, or set PYTHON_$(subst .,_,$*)=/path/to/python$*"; exit 1; }
+	@echo "installing fake_voice and its test tools into .venv-$*/ (Python $*)"
+	"$(call python_for,$*)" -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-$*/bin/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Kept once made, as any other environment and cache here (make would delete them as
+# intermediate files of the pattern rules).
+.PRECIOUS: .venv-%/.installed .cache/wheels/py%/.downloaded
+
+.cache/wheels/py%/.downloaded: pyproject.toml .venv-%/.installed
+	@echo "downloading the wheels of fake_voice's dependencies for Python $* into .cache/wheels/py$*/"
+	rm -rf .cache/wheels/py$*
+	.venv-$*/bin/python -m pip wheel --quiet --no-build-isolation --wheel-dir .cache/wheels/py$* .
+	rm -f .cache/wheels/py$*/fake_voice-*.whl
 	touch $@
 
 bench: $(STAMP) $(OPENAPI) benchmarks/prism/node_modules/.installed
@@ -97,11 +129,11 @@ $(OPENAPI):
 wheels: $(WHEELS)
 
 $(WHEELS): pyproject.toml $(STAMP)
-	@echo "downloading the wheels of fake_voice's dependencies into .cache/wheels/"
-	rm -rf .cache/wheels
-	$(BIN)/python -m pip wheel --quiet --no-build-isolation --wheel-dir .cache/wheels .
-	rm -f .cache/wheels/fake_voice-*.whl
+	@echo "downloading the wheels of fake_voice's dependencies into $(dir $(WHEELS))"
+	rm -rf $(dir $(WHEELS))
+	$(BIN)/python -m pip wheel --quiet --no-build-isolation --wheel-dir $(dir $(WHEELS)) .
+	rm -f $(dir $(WHEELS))fake_voice-*.whl
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(OLDEST) .cache
+	rm -rf $(VENV) $(OLDEST) $(foreach version,$(OTHER_PYTHONS),.venv-$(version)) .cache

@@ -78,6 +78,29 @@ def test_429_twice_then_success_is_absorbed_by_a_client_honouring_retry_after(
     assert [p.sid for p in client.voice.v1.connection_policies.list()] == [policy.sid]
 
 
+@pytest.mark.parametrize(
+    ("status", "phrase"),
+    [
+        (413, "Request Entity Too Large"),
+        (414, "Request-URI Too Long"),
+        (416, "Requested Range Not Satisfiable"),
+        (422, "Unprocessable Entity"),
+        (503, "Service Unavailable"),
+    ],
+)
+def test_an_injected_status_says_the_same_phrase_on_every_python(
+    fake_voice: FakeVoice, client: Client, status: int, phrase: str
+) -> None:
+    # Python 3.13 renamed the first four ("Content Too Large"...); the fake's words stay.
+    fake_voice.fail("CreateConnectionPolicy", status=status)
+
+    with pytest.raises(TwilioRestException) as caught:
+        client.voice.v1.connection_policies.create(friendly_name="edge")
+
+    assert caught.value.status == status
+    assert caught.value.msg == f"Unable to create record: {phrase}"
+
+
 def test_a_retry_loop_gives_up_with_twilios_error_when_the_fault_never_ends(
     fake_voice: FakeVoice, client: Client
 ) -> None:

@@ -1,6 +1,7 @@
 """`pip install` of the built wheel into a fresh virtual environment, offline.
 
-The dependencies' wheels come from ``.cache/wheels/`` (``make wheels`` downloads them);
+The dependencies' wheels come from ``.cache/wheels/py<version>/``, for the Python running the
+suite (``make wheels`` downloads them, and ``make test-pythons`` each other Python's);
 nothing here touches the network. It checks the size the install adds to
 site-packages (at most 45 MB) and that the country table, the fixture and the command work
 there, outside the checkout, without the libraries the country table was generated from.
@@ -21,7 +22,7 @@ import pytest
 import fake_voice
 from tests.wheel import ROOT, build
 
-WHEELS = ROOT / ".cache" / "wheels"
+WHEELS = ROOT / ".cache" / "wheels" / "py{}.{}".format(*sys.version_info[:2])
 BOUND = 45_000_000
 """Bytes ``pip install fake_voice`` may add to a fresh environment's site-packages."""
 
@@ -104,7 +105,7 @@ class Environment:
 
 def test_the_wheel_installs_small_and_works_outside_the_checkout(tmp_path: Path) -> None:
     if not (WHEELS / ".downloaded").exists():
-        pytest.fail("no wheels in .cache/wheels/: run `make wheels`", pytrace=False)
+        pytest.fail(f"no wheels in {WHEELS}: run `make wheels`", pytrace=False)
     wheel = build(tmp_path / "dist")
     environment = Environment(tmp_path / "env")
     before = size(environment.site_packages)

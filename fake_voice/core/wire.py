@@ -271,8 +271,21 @@ def _credentials(value: str) -> Credentials | None:
     return Credentials(username, password)
 
 
+_PHRASES = {
+    413: "Request Entity Too Large",
+    414: "Request-URI Too Long",
+    416: "Requested Range Not Satisfiable",
+    422: "Unprocessable Entity",
+}
+"""Phrases Python 3.13 renamed after RFC 9110 ("Content Too Large"...), as the fake has
+always written them: its status lines and error messages are the same on every Python."""
+
+
 def reason_phrase(status: int, unknown: str = "") -> str:
     """The standard reason phrase of an HTTP status (``unknown`` for a status with none)."""
+    pinned = _PHRASES.get(status)
+    if pinned is not None:
+        return pinned
     try:
         return HTTPStatus(status).phrase
     except ValueError:
