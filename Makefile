@@ -15,9 +15,10 @@ PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_
 WHEELS := .cache/wheels/py$(PYTHON_VERSION)/.downloaded
 NODE_CLIENTS := tests/node/node_modules/.installed tests/twilio_cli/node_modules/.installed
 # The other Pythons the package supports (pyproject.toml: 3.10 and newer), which
-# `make test-pythons` runs the suite on; each from pyenv unless, say, PYTHON_3_13=/path/python.
+# `make test-pythons` runs the suite on; each from pyenv (else python3.X on the PATH) unless,
+# say, PYTHON_3_13=/path/to/python is given.
 OTHER_PYTHONS := 3.10 3.12 3.13
-python_for = $(or $(PYTHON_$(subst .,_,$(1))),$(shell pyenv prefix $(1) 2>/dev/null)/bin/python)
+python_for = $(or $(PYTHON_$(subst .,_,$(1))),$(addsuffix /bin/python,$(shell pyenv prefix $(1) 2>/dev/null)),python$(1))
 
 .PHONY: demo test test-oldest test-pythons lint pytest bench install openapi wheels clean
 
@@ -80,7 +81,8 @@ test-python-%: .venv-%/.installed .cache/wheels/py%/.downloaded $(OPENAPI) $(NOD
 	.venv-$*/bin/python -m pytest $(PYTEST_ARGS)
 
 .venv-%/.installed: pyproject.toml
-	@test -x "$(call python_for,$*)" || { echo "no Python $*: pyenv install $*, or set PYTHON_$(subst .,_,$*)=/path/to/python$*"; exit 1; }
+	@"$(call python_for,$*)" -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$*")' 2>/dev/null \
+		|| { echo "no Python $*: pyenv install $*, or set PYTHON_$(subst .,_,$*)=/path/to/python$*"; exit 1; }
 	@echo "installing fake_voice and its test tools into .venv-$*/ (Python $*)"
 	"$(call python_for,$*)" -m venv .venv-$*
 	.venv-$*/bin/python -m pip install --quiet --upgrade pip
