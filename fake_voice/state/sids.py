@@ -21,14 +21,14 @@ class SidFactory:
     """
 
     def __init__(self, seed: int) -> None:
-        self._seed = seed
+        self.seed = seed
         # Seeded on the first draw: most fakes of a test suite never draw a SID.
         self._random: random.Random | None = None
         self._issued: set[str] = set()
 
     def _draw(self) -> int:
         if self._random is None:
-            self._random = random.Random(self._seed)
+            self._random = random.Random(self.seed)
         return self._random.getrandbits(128)
 
     def new(self, prefix: str) -> str:
@@ -44,7 +44,7 @@ class SidFactory:
         bits do not repeat in practice, and a repeated request ID would harm nothing)."""
         generator = self._random  # _draw(), inline: every answer draws one of these
         if generator is None:
-            generator = self._random = random.Random(self._seed)
+            generator = self._random = random.Random(self.seed)
         return f"{prefix}{generator.getrandbits(128):032x}"
 
     def new_ttid(self, prefix: str) -> str:

@@ -326,7 +326,6 @@ class Store:
     def __init__(self, seed: int, clock: Clock) -> None:
         self.lock = threading.RLock()
         self.clock = clock
-        self.seed = seed
         self.sids = SidFactory(seed)
         self.encoded: dict[str, dict[str, tuple[Record, bytes]]] = {}
         """Rendered records by SID and host, with the record each was rendered from."""
@@ -345,7 +344,7 @@ class Store:
         with self.lock:
             self.accounts.clear()
             self.encoded.clear()
-            self.sids = SidFactory(self.seed)
+            self.sids = SidFactory(self.sids.seed)
 
     def export(self, account_sid: str | None = None) -> dict[str, Any]:
         """Every account that holds anything (or only ``account_sid``'s, in every region);
