@@ -12,7 +12,8 @@ OPENAPI := .cache/openapi/twilio_voice_v1.json
 # Wheels of the package's dependencies, for tests/test_install.py, which installs the
 # built wheel into a fresh environment offline: one folder per Python version.
 PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-WHEELS := .cache/wheels/py$(PYTHON_VERSION)/.downloaded
+WHEELS_DIR := .cache/wheels/py$(PYTHON_VERSION)
+WHEELS := $(WHEELS_DIR)/.downloaded
 NODE_CLIENTS := tests/node/node_modules/.installed tests/twilio_cli/node_modules/.installed
 # The other Pythons the package supports (pyproject.toml: 3.10 and newer), which
 # `make test-pythons` runs the suite on; each from pyenv (else python3.X on the PATH) unless,
@@ -21,6 +22,23 @@ OTHER_PYTHONS := 3.10 3.12 3.13
 python_for = $(or $(PYTHON_$(subst .,_,$(1))),$(addsuffix /bin/python,$(shell pyenv prefix $(1) 2>/dev/null)),python$(1))
 
 .PHONY: demo test test-oldest test-pythons lint pytest bench install openapi wheels clean
+
+# $(call test_env,PYTHON,FOLDER,PINS): a virtual environment in FOLDER, made by PYTHON, with
+# the package and its test tools (and PINS, if any); FOLDER/.installed says it is done.
+define test_env
+	$(1) -m venv $(2)
+	$(2)/bin/python -m pip install --quiet --upgrade pip
+	$(2)/bin/python -m pip install --quiet -e '.[test]' $(3)
+	touch $(2)/.installed
+endef
+
+# $(call wheels,PYTHON,FOLDER): the wheels of the package's dependencies for PYTHON, in FOLDER.
+define wheels
+	rm -rf $(2)
+	$(1) -m pip wheel --quiet --no-build-isolation --wheel-dir $(2) .
+	rm -f $(2)/fake_voice-*.whl
+	touch $(2)/.downloaded
+endef
 
 demo: $(DEMO_STAMP)
 	$(BIN)/python -m fake_voice.demo
@@ -68,10 +86,7 @@ test-oldest: $(OLDEST)/.installed $(OPENAPI) $(WHEELS) $(NODE_CLIENTS)
 
 $(OLDEST)/.installed: pyproject.toml
 	@echo "installing the test tools with $(OLDEST_PINS) into $(OLDEST)/"
-	$(PYTHON) -m venv $(OLDEST)
-	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
-	$(OLDEST)/bin/python -m pip install --quiet -e '.[test]' $(OLDEST_PINS)
-	touch $@
+	$(call test_env,$(PYTHON),$(OLDEST),$(OLDEST_PINS))
 
 # The same suite on every other Python the package supports, each in .venv-<version>/.
 test-pythons: $(foreach version,$(OTHER_PYTHONS),test-python-$(version))
@@ -84,10 +99,7 @@ test-python-%: .venv-%/.installed .cache/wheels/py%/.downloaded $(OPENAPI) $(NOD
 	@"$(call python_for,$*)" -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$*")' 2>/dev/null \
 		|| { echo "no Python $*: pyenv install $*, or set PYTHON_$(subst .,_,$*)=/path/to/python$*"; exit 1; }
 	@echo "installing fake_voice and its test tools into .venv-$*/ (Python $*)"
-	"$(call python_for,$*)" -m venv .venv-$*
-	.venv-$*/bin/python -m pip install --quiet --upgrade pip
-	.venv-$*/bin/python -m pip install --quiet -e '.[test]'
-	touch $@
+	$(call test_env,"$(call python_for,$*)",.venv-$*)
 
 # Kept once made, as any other environment and cache here (make would delete them as
 # intermediate files of the pattern rules).
@@ -95,10 +107,7 @@ test-python-%: .venv-%/.installed .cache/wheels/py%/.downloaded $(OPENAPI) $(NOD
 
 .cache/wheels/py%/.downloaded: pyproject.toml .venv-%/.installed
 	@echo "downloading the wheels of fake_voice's dependencies for Python $* into .cache/wheels/py$*/"
-	rm -rf .cache/wheels/py$*
-	.venv-$*/bin/python -m pip wheel --quiet --no-build-isolation --wheel-dir .cache/wheels/py$* .
-	rm -f .cache/wheels/py$*/fake_voice-*.whl
-	touch $@
+	$(call wheels,.venv-$*/bin/python,.cache/wheels/py$*)
 
 bench: $(STAMP) $(OPENAPI) benchmarks/prism/node_modules/.installed
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
@@ -112,10 +121,7 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@echo "installing fake_voice and its test tools into $(VENV)/ (pip, about a minute the first time)"
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+	$(call test_env,$(PYTHON),$(VENV))
 
 # Twilio's official OpenAPI description of Voice, which the conformance tests check
 # every response against; it comes in the npm package @twilio/cli-core.
@@ -131,11 +137,8 @@ $(OPENAPI):
 wheels: $(WHEELS)
 
 $(WHEELS): pyproject.toml $(STAMP)
-	@echo "downloading the wheels of fake_voice's dependencies into $(dir $(WHEELS))"
-	rm -rf $(dir $(WHEELS))
-	$(BIN)/python -m pip wheel --quiet --no-build-isolation --wheel-dir $(dir $(WHEELS)) .
-	rm -f $(dir $(WHEELS))fake_voice-*.whl
-	touch $@
+	@echo "downloading the wheels of fake_voice's dependencies into $(WHEELS_DIR)/"
+	$(call wheels,$(BIN)/python,$(WHEELS_DIR))
 
 clean:
 	rm -rf $(VENV) $(OLDEST) $(foreach version,$(OTHER_PYTHONS),.venv-$(version)) .cache
